@@ -1,0 +1,114 @@
+/**
+ * The execution plan: everything a run needs, resolved at the edge (worker start) and handed to
+ * workflow code as plain JSON. It is recorded in workflow history at the start of a run, so an
+ * edited catalog never changes what a running workflow does.
+ */
+import type { ArazzoDocument, JsonValue, ParameterLocation } from './model.js';
+
+/** An OpenAPI parameter as the request builder needs it. */
+export interface OperationParameter {
+  name: string;
+  in: ParameterLocation;
+  required: boolean;
+  /** OpenAPI `style`; defaults per location are applied by the loader (path/header: simple, query/cookie: form). */
+  style: 'simple' | 'form' | 'label' | 'matrix' | 'spaceDelimited' | 'pipeDelimited' | 'deepObject';
+  explode: boolean;
+  /** `allowReserved` for query parameters. */
+  allowReserved?: boolean;
+}
+
+/**
+ * What a step that creates a long-lived server resource (an Airbyte job) needs to know about it.
+ * Declared in the OpenAPI description as the `x-arazzo-temporal-resource` extension on the creating
+ * operation, never in TypeScript branches.
+ */
+export interface ResourceSpec {
+  /** Human name ("job") for messages. */
+  kind: string;
+  /** JSON Pointer to the resource id in a response body (`/jobId`). */
+  idPointer: string;
+  /** JSON Pointer to the status in a response body (`/status`). */
+  statusPointer: string;
+  /** Statuses after which the resource can no longer be cancelled. */
+  terminalStatuses: string[];
+  /** Statuses known to be non-terminal; anything else is unknown (treated as non-terminal, with a warning). */
+  activeStatuses: string[];
+  /** How to cancel it: an operation (by key in `ExecutionPlan.operations`) and its parameter values. */
+  cancel?: {
+    operation: string;
+    /** Runtime-expression values; `$response.body#/…` refers to the creating response. */
+    parameters: Array<{ name: string; in: ParameterLocation; value: JsonValue }>;
+  };
+  /**
+   * How to find the resource when the create call's outcome is unknown (timeout, 5xx, reset) or
+   * the server answered a conflict (Airbyte: 409 while a sync runs): list candidates and adopt the
+   * newest active one instead of creating a duplicate.
+   */
+  adopt?: {
+    conflictStatuses: number[];
+    operation: string;
+    /** Runtime-expression values; `$request.body#/…` refers to the create request. */
+    parameters: Array<{ name: string; in: ParameterLocation; value: JsonValue }>;
+    /** JSON Pointer to the array of candidates in the list response (`/data`). */
+    itemsPointer: string;
+    /** Candidate fields that must equal the create request's (e.g. `{ "/jobType": "$request.body#/jobType" }`). */
+    match?: Record<string, string>;
+    /** JSON Pointer to the candidate's creation time (ISO string), to tell "ours" after an unknown outcome. */
+    createdAtPointer?: string;
+  };
+}
+
+/** A resolved OpenAPI operation. */
+export interface OperationPlan {
+  /** Stable key, also the Temporal activity type: `<sourceName>.<operationId>` (or `<sourceName>.<METHOD> <path>`). */
+  key: string;
+  sourceName: string;
+  operationId?: string;
+  method: string;
+  /** Path template relative to the server URL, e.g. `/jobs/{jobId}`. */
+  path: string;
+  /** Server URL from the OpenAPI description; configuration may override it in the activity. */
+  serverUrl?: string;
+  parameters: OperationParameter[];
+  requestBody?: { required: boolean; contentTypes: string[] };
+  resource?: ResourceSpec;
+}
+
+/** Run options; from the document's `x-arazzo-temporal` extension, worker configuration and the reserved input field. */
+export interface RunOptions {
+  /** Delay before a goto back to a step already run (a poll), in seconds. */
+  pollIntervalSeconds: number;
+  /** Multiply the poll delay by this after each poll (1 = fixed interval). */
+  pollBackoff: number;
+  /** Upper bound of the poll delay, in seconds. */
+  maxPollIntervalSeconds: number;
+  /** Stop waiting and fail (leaving the job running) after this many seconds; 0 = never. */
+  waitTimeoutSeconds: number;
+  /** Cancel the job and fail after this many seconds; 0 = never. */
+  executionTimeoutSeconds: number;
+  /** What to do when a job is already running for the connection: attach to it, wait for it, or fail. */
+  onConflict: 'attach' | 'wait' | 'fail';
+  /** Fail the Temporal run when the workflow ends with a resource in one of these statuses. */
+  failOnStatuses: string[];
+  /** Safety bound on steps executed in one run (across continue-as-new). */
+  maxSteps: number;
+}
+
+export interface ExecutionPlan {
+  planVersion: 1;
+  /** Where the document came from (for messages only). */
+  documentPath: string;
+  /** sha256 of the document bytes. */
+  documentHash: string;
+  /** The root document. */
+  document: ArazzoDocument;
+  /** The workflow this plan runs. */
+  workflowId: string;
+  /** Operations keyed by `OperationPlan.key`. */
+  operations: Record<string, OperationPlan>;
+  /** For each `<workflowId>/<stepId>` that calls an operation, the operation key. */
+  stepOperations: Record<string, string>;
+  /** Source description urls, by name (for `$sourceDescriptions.<name>.url`). */
+  sourceUrls: Record<string, string>;
+  options: RunOptions;
+}

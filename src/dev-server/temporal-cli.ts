@@ -1,0 +1,90 @@
+/**
+ * Finds the Temporal CLI (which carries the dev server), building it from the Go module proxy when
+ * it is nowhere to be found. The SDK's own download of a server binary cannot work on machines that
+ * reach only package registries, so the build is the way in; the result is cached in `.tools/bin`.
+ */
+import { spawn } from 'node:child_process';
+import { access, constants, mkdir } from 'node:fs/promises';
+import { delimiter, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** v1.5.1 is the newest CLI tag whose go.mod has no `replace` directive, so `go install` works. */
+export const TEMPORAL_CLI_MODULE = 'github.com/temporalio/cli/cmd/temporal@v1.5.1';
+
+/** The project's root folder (two levels above this file in src/ and in dist/src/). */
+export const projectRoot = resolve(fileURLToPath(new URL('.', import.meta.url)), '..', '..').replace(
+  /[/\\]dist$/,
+  '',
+);
+
+/** Where a built CLI is cached (ignored by git). */
+export const toolsBinDir = join(projectRoot, '.tools', 'bin');
+
+async function isExecutable(path: string): Promise<boolean> {
+  try {
+    await access(path, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function findOnPath(name: string): Promise<string | undefined> {
+  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
+    if (dir && (await isExecutable(join(dir, name)))) return join(dir, name);
+  }
+  return undefined;
+}
+
+export interface FindTemporalCliOptions {
+  /** Build the CLI with `go install` when it is not found (default true). */
+  build?: boolean;
+  /** Where progress is reported (default: stderr). */
+  log?: (line: string) => void;
+}
+
+/**
+ * Returns the path of a `temporal` binary: `TEMPORAL_CLI_PATH`, then the cached build, then PATH,
+ * then a fresh build with `go install` into `.tools/bin`.
+ */
+export async function findTemporalCli(options: FindTemporalCliOptions = {}): Promise<string> {
+  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const fromEnv = process.env.TEMPORAL_CLI_PATH;
+  if (fromEnv) {
+    if (await isExecutable(fromEnv)) return fromEnv;
+    throw new Error(`TEMPORAL_CLI_PATH is set to ${fromEnv}, which is not an executable file.`);
+  }
+  const cached = join(toolsBinDir, 'temporal');
+  if (await isExecutable(cached)) return cached;
+  const onPath = await findOnPath('temporal');
+  if (onPath) return onPath;
+  if (options.build === false) {
+    throw new Error('No Temporal CLI found (TEMPORAL_CLI_PATH, .tools/bin/temporal or PATH). Run `npm run temporal:install`.');
+  }
+  const go = await findOnPath('go');
+  if (!go) {
+    throw new Error(
+      'No Temporal CLI found and no Go toolchain to build one. Install Go (https://go.dev/dl) or set ' +
+        'TEMPORAL_CLI_PATH to a `temporal` binary, or TEMPORAL_ADDRESS to a running server.',
+    );
+  }
+  await buildTemporalCli(go, log);
+  return cached;
+}
+
+async function buildTemporalCli(go: string, log: (line: string) => void): Promise<void> {
+  await mkdir(toolsBinDir, { recursive: true });
+  log(`Building the Temporal CLI (${TEMPORAL_CLI_MODULE}) into ${toolsBinDir}; this takes a few minutes once…`);
+  const started = Date.now();
+  await new Promise<void>((resolvePromise, reject) => {
+    const child = spawn(go, ['install', TEMPORAL_CLI_MODULE], {
+      env: { ...process.env, GOBIN: toolsBinDir, CGO_ENABLED: '0' },
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
+    child.on('error', reject);
+    child.on('exit', (code) =>
+      code === 0 ? resolvePromise() : reject(new Error(`go install ${TEMPORAL_CLI_MODULE} exited with ${code}`)),
+    );
+  });
+  log(`Built the Temporal CLI in ${Math.round((Date.now() - started) / 1000)} s.`);
+}
