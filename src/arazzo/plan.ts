@@ -72,6 +72,13 @@ export interface OperationPlan {
   parameters: OperationParameter[];
   requestBody?: { required: boolean; contentTypes: string[] };
   resource?: ResourceSpec;
+  /**
+   * Set on operations that read a resource another operation creates (Airbyte `getJob` reads what
+   * `createJob` creates): the key of the creating operation, whose ResourceSpec applies. Declared with
+   * `x-arazzo-temporal-observes: <operationId>`. A run tracks such a resource's status (for the
+   * failure policy) but never cancels a resource it did not create.
+   */
+  observes?: string;
 }
 
 /** Run options; from the document's `x-arazzo-temporal` extension, worker configuration and the reserved input field. */
@@ -90,8 +97,14 @@ export interface RunOptions {
   onConflict: 'attach' | 'wait' | 'fail';
   /** Fail the Temporal run when the workflow ends with a resource in one of these statuses. */
   failOnStatuses: string[];
+  /** The failure type used then (e.g. `AirbyteJobFailed`). */
+  failErrorType: string;
   /** Safety bound on steps executed in one run (across continue-as-new). */
   maxSteps: number;
+  /** Continue-as-new once a run's history has this many events (or when the server suggests it). */
+  historyEventLimit: number;
+  /** How long Temporal keeps retrying one HTTP call that fails transiently (5xx, 429, timeouts), in seconds. */
+  callRetryWindowSeconds: number;
 }
 
 export interface ExecutionPlan {

@@ -4,7 +4,8 @@
  * reach only package registries, so the build is the way in; the result is cached in `.tools/bin`.
  */
 import { spawn } from 'node:child_process';
-import { access, constants, mkdir } from 'node:fs/promises';
+import { access, constants, copyFile, mkdir, rename } from 'node:fs/promises';
+import { homedir } from 'node:os';
 import { delimiter, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -17,8 +18,14 @@ export const projectRoot = resolve(fileURLToPath(new URL('.', import.meta.url)),
   '',
 );
 
-/** Where a built CLI is cached (ignored by git). */
+/** Where a built CLI is kept in the work tree (ignored by git). */
 export const toolsBinDir = join(projectRoot, '.tools', 'bin');
+
+/**
+ * A second copy outside the work tree, so a fresh clone on the same machine (CI) reuses the build
+ * instead of spending minutes on it again.
+ */
+export const userCacheDir = join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'arazzo-temporal', 'temporal-cli-v1.5.1');
 
 async function isExecutable(path: string): Promise<boolean> {
   try {
@@ -56,6 +63,8 @@ export async function findTemporalCli(options: FindTemporalCliOptions = {}): Pro
   }
   const cached = join(toolsBinDir, 'temporal');
   if (await isExecutable(cached)) return cached;
+  const machineCached = join(userCacheDir, 'temporal');
+  if (await isExecutable(machineCached)) return machineCached;
   const onPath = await findOnPath('temporal');
   if (onPath) return onPath;
   if (options.build === false) {
@@ -87,4 +96,13 @@ async function buildTemporalCli(go: string, log: (line: string) => void): Promis
     );
   });
   log(`Built the Temporal CLI in ${Math.round((Date.now() - started) / 1000)} s.`);
+  try {
+    await mkdir(userCacheDir, { recursive: true });
+    // Copy then rename, so a concurrent reader never sees half a binary.
+    const partial = join(userCacheDir, `temporal.${process.pid}.partial`);
+    await copyFile(join(toolsBinDir, 'temporal'), partial);
+    await rename(partial, join(userCacheDir, 'temporal'));
+  } catch (error) {
+    log(`Could not keep a copy in ${userCacheDir} (${String(error)}); the next clone builds again.`);
+  }
 }

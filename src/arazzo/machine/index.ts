@@ -1,0 +1,24 @@
+export {
+  afterCall,
+  afterCallError,
+  afterWorkflow,
+  cancellableResources,
+  contextFor,
+  describeRequest,
+  evaluateOutputs,
+  FailureTypes,
+  markCancelSent,
+  resolveInRun,
+  retryAfterSeconds,
+  startRun,
+} from './machine.js';
+export type { Transition } from './machine.js';
+export type {
+  AdoptRequest,
+  Move,
+  RunState,
+  StepResponse,
+  TrackedResource,
+  WorkflowOutcome,
+  WorkflowPurpose,
+} from './state.js';

@@ -1,0 +1,290 @@
+/**
+ * The Temporal driver of the Arazzo state machine. Each step's HTTP call is an activity whose type
+ * names the operation; polls sleep on durable timers; a `cancel` signal or a Temporal cancellation
+ * stops the server-side job; continue-as-new carries the state so a poll can run for days.
+ */
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  CancellationScope,
+  condition,
+  continueAsNew,
+  executeChild,
+  isCancellation,
+  log,
+  proxyActivities,
+  proxyLocalActivities,
+  setCurrentDetails,
+  setHandler,
+  upsertMemo,
+  workflowInfo,
+} from '@temporalio/workflow';
+import {
+  afterCall,
+  afterCallError,
+  afterWorkflow,
+  cancellableResources,
+  describeRequest,
+  markCancelSent,
+  startRun,
+  type Move,
+  type RunState,
+  type StepResponse,
+  type Transition,
+} from '../arazzo/machine/index.js';
+import type { JsonObject } from '../arazzo/model.js';
+import type { ExecutionPlan } from '../arazzo/plan.js';
+import type { HttpRequestSpec } from '../arazzo/request.js';
+import type { PrepareRunInput, PrepareRunResult } from '../activities/prepare.js';
+import { cancelSignal, statusQuery, type RunStatus } from './messages.js';
+
+/** What continue-as-new carries into the next run. */
+export interface CarriedRun {
+  plan: ExecutionPlan;
+  state: RunState;
+  move: Move;
+  startedAtMs: number;
+  continuedAsNew: number;
+}
+
+/** Passed by a parent run to a sub-workflow: the plan is already resolved, so the child uses it as is. */
+export interface ChildRun {
+  plan: ExecutionPlan;
+}
+
+export type WorkflowArgument = { carried: CarriedRun } | ChildRun;
+
+type CallActivity = (input: { request: HttpRequestSpec; adopt?: Extract<Move, { type: 'call' }>['adopt'] }) => Promise<StepResponse>;
+
+const { prepareArazzoRun } = proxyLocalActivities<{ prepareArazzoRun(input: PrepareRunInput): Promise<PrepareRunResult> }>({
+  startToCloseTimeout: '30 seconds',
+  retry: { maximumAttempts: 3 },
+});
+
+function callActivities(plan: ExecutionPlan): Record<string, CallActivity> {
+  return proxyActivities<Record<string, CallActivity>>({
+    // The HTTP client's own timeout (150 s by default) fires first; this bounds a stuck worker.
+    startToCloseTimeout: '10 minutes',
+    heartbeatTimeout: '60 seconds',
+    scheduleToCloseTimeout: `${plan.options.callRetryWindowSeconds} seconds`,
+    retry: {
+      initialInterval: '1 second',
+      backoffCoefficient: 2,
+      maximumInterval: '60 seconds',
+      nonRetryableErrorTypes: ['ArazzoConfigurationError', 'ArazzoRequestError', 'ResourceConflict'],
+    },
+  });
+}
+
+function toIso(ms: number): string {
+  return new Date(ms).toISOString();
+}
+
+/** Why the run ended early, as a failure the caller can match on. */
+function failure(message: string, type: string, details?: unknown): ApplicationFailure {
+  return ApplicationFailure.nonRetryable(message, type, ...(details === undefined ? [] : [details]));
+}
+
+/**
+ * Runs the Arazzo workflow named by this Temporal workflow's type, with `inputs` as its inputs.
+ * `extra` is only ever set by this code itself (continue-as-new, sub-workflows).
+ */
+export async function runArazzoWorkflow(inputs: unknown, extra?: WorkflowArgument): Promise<JsonObject> {
+  const info = workflowInfo();
+  let plan: ExecutionPlan;
+  let state: RunState;
+  let move: Move;
+  let startedAtMs: number;
+  let continuedAsNew = 0;
+  let phase: RunStatus['phase'] = 'starting';
+  let nextPollAtMs: number | undefined;
+  let cancelRequested: { reason: string } | undefined;
+  let wake = false;
+
+  if (extra && 'carried' in extra) {
+    ({ plan, state, move, startedAtMs } = extra.carried);
+    continuedAsNew = extra.carried.continuedAsNew + 1;
+    cancelRequested = state.cancelRequested;
+  } else {
+    // Resolve the plan and check the inputs at the edge, in a local activity: its result is
+    // recorded in history, so a later catalog edit never changes this run.
+    const prepared = await prepareArazzoRun({
+      workflowType: info.workflowType,
+      inputs,
+      ...(extra && 'plan' in extra ? { plan: extra.plan } : {}),
+    });
+    plan = prepared.plan;
+    startedAtMs = Date.now();
+    const started: Transition = startRun(plan, prepared.inputs);
+    ({ state, move } = started);
+    upsertMemo({
+      arazzoWorkflowId: plan.workflowId,
+      document: plan.documentPath,
+      documentHash: plan.documentHash,
+      inputs: prepared.memoInputs,
+    });
+  }
+
+  const { waitTimeoutSeconds, executionTimeoutSeconds } = plan.options;
+  const waitDeadlineMs = waitTimeoutSeconds > 0 ? startedAtMs + waitTimeoutSeconds * 1000 : undefined;
+  const executionDeadlineMs = executionTimeoutSeconds > 0 ? startedAtMs + executionTimeoutSeconds * 1000 : undefined;
+  const activities = callActivities(plan);
+
+  setHandler(cancelSignal, (request) => {
+    if (cancelRequested) return;
+    cancelRequested = { reason: request?.reason ?? 'cancelled by signal' };
+    wake = true;
+    log.info('cancel requested', { reason: cancelRequested.reason });
+  });
+  setHandler(statusQuery, (): RunStatus => {
+    const current = move.type === 'call' || move.type === 'runWorkflow' ? move.stepId : undefined;
+    return {
+      arazzoWorkflowId: plan.workflowId,
+      documentPath: plan.documentPath,
+      documentHash: plan.documentHash,
+      phase,
+      ...(current ? { currentStep: current } : {}),
+      iteration: current ? (state.visits[current] ?? 0) : 0,
+      stepsExecuted: state.stepsExecuted,
+      ...(state.lastStatusCode !== undefined ? { lastStatusCode: state.lastStatusCode } : {}),
+      resources: state.resources.map((r) => ({
+        kind: r.kind,
+        id: r.id,
+        stepId: r.stepId,
+        cancelSent: r.cancelSent === true,
+        ...(r.status ? { status: r.status } : {}),
+      })),
+      stepOutputs: Object.fromEntries(Object.entries(state.steps).map(([k, v]) => [k, v.outputs])),
+      ...(nextPollAtMs !== undefined ? { nextPollAt: toIso(nextPollAtMs) } : {}),
+      startedAt: toIso(startedAtMs),
+      ...(waitDeadlineMs !== undefined ? { waitDeadline: toIso(waitDeadlineMs) } : {}),
+      ...(executionDeadlineMs !== undefined ? { executionDeadline: toIso(executionDeadlineMs) } : {}),
+      ...(cancelRequested ? { cancelRequested: cancelRequested.reason } : {}),
+      continuedAsNew,
+    };
+  });
+
+  /** Sends the cancel request of every resource still active; each at most once. */
+  const cancelActiveResources = async (why: string): Promise<void> => {
+    for (const resource of cancellableResources(state)) {
+      if (!resource.cancel) continue;
+      log.info('cancelling resource', { kind: resource.kind, id: resource.id, why });
+      try {
+        const response = await activities[resource.cancel.operation]!({ request: resource.cancel });
+        state = markCancelSent(state, resource, response, plan);
+      } catch (error) {
+        // The job may have ended meanwhile; the next poll tells. Never send the cancel twice.
+        state = markCancelSent(state, resource);
+        log.warn('cancel request failed', { kind: resource.kind, id: resource.id, error: String(error) });
+      }
+    }
+  };
+
+  const showDetails = (text: string) => setCurrentDetails(text);
+  const jobSummary = () =>
+    state.resources.map((r) => `${r.kind} ${String(r.id)}: ${r.status ?? 'unknown'}`).join(', ') || 'no job yet';
+
+  try {
+    for (;;) {
+      if (move.type === 'end') {
+        phase = 'completed';
+        showDetails(`**${plan.workflowId}** completed. ${jobSummary()}`);
+        return move.outputs;
+      }
+      if (move.type === 'fail') {
+        phase = 'failed';
+        throw failure(move.message, move.errorType, { stepId: move.stepId ?? null, ...(move.details ?? {}) });
+      }
+
+      // Signal-requested cancel: stop the job now, and poll at once so the document sees it end.
+      if (cancelRequested) {
+        phase = 'cancelling';
+        state = { ...state, cancelRequested };
+        const hadActive = state.resources.some((r) => !r.terminal);
+        await cancelActiveResources(cancelRequested.reason);
+        if (!hadActive) {
+          throw failure(`run cancelled before any job was running: ${cancelRequested.reason}`, 'ArazzoRunCancelled', {
+            reason: cancelRequested.reason,
+          });
+        }
+        move = { ...move, delaySeconds: 0 };
+      }
+
+      if (executionDeadlineMs !== undefined && Date.now() >= executionDeadlineMs) {
+        await CancellationScope.nonCancellable(() => cancelActiveResources('execution timeout'));
+        throw failure(`execution timeout of ${executionTimeoutSeconds} s reached; the job was cancelled`, 'ArazzoExecutionTimeout', {
+          resources: state.resources.map((r) => ({ id: r.id, status: r.status ?? null })),
+        });
+      }
+      if (waitDeadlineMs !== undefined && Date.now() >= waitDeadlineMs) {
+        throw failure(`wait timeout of ${waitTimeoutSeconds} s reached; the job was left running`, 'ArazzoWaitTimeout', {
+          resources: state.resources.map((r) => ({ id: r.id, status: r.status ?? null })),
+        });
+      }
+
+      // A long poll starts a fresh history before it grows too large; the pending move goes along.
+      if (move.delaySeconds > 0 && (workflowInfo().continueAsNewSuggested || workflowInfo().historyLength >= plan.options.historyEventLimit)) {
+        await continueAsNew<typeof runArazzoWorkflow>(inputs, {
+          carried: { plan, state, move, startedAtMs, continuedAsNew },
+        });
+      }
+
+      if (move.delaySeconds > 0) {
+        phase = 'waiting';
+        const deadlines = [waitDeadlineMs, executionDeadlineMs].filter((d): d is number => d !== undefined);
+        const untilDeadline = deadlines.length > 0 ? Math.max(0, Math.min(...deadlines) - Date.now()) : Infinity;
+        const delayMs = Math.min(move.delaySeconds * 1000, untilDeadline);
+        nextPollAtMs = Date.now() + delayMs;
+        showDetails(`**${plan.workflowId}** waiting ${move.delaySeconds} s before ${move.stepId ?? 'next step'} (${move.reason}). ${jobSummary()}`);
+        wake = false;
+        const woken = await condition(() => wake, delayMs, { summary: `${move.type === 'call' ? move.reason : 'wait'} ${move.stepId ?? ''}`.trim() });
+        nextPollAtMs = undefined;
+        if (woken || delayMs < move.delaySeconds * 1000) continue; // re-check cancel and deadlines first
+        move = { ...move, delaySeconds: 0 };
+      }
+
+      phase = 'running';
+      if (move.type === 'call') {
+        const call = move;
+        showDetails(`**${plan.workflowId}** step ${call.stepId} (visit ${call.visit}): ${describeRequest(call.request)}. ${jobSummary()}`);
+        let transition: Transition;
+        try {
+          const response = await activities[call.request.operation]!({
+            request: call.request,
+            ...(call.adopt ? { adopt: call.adopt } : {}),
+          });
+          transition = afterCall(plan, state, response, Date.now());
+        } catch (error) {
+          if (isCancellation(error) || !(error instanceof ActivityFailure)) throw error;
+          const cause = error.cause instanceof Error ? error.cause.message : error.message;
+          transition = afterCallError(plan, state, `${call.request.operation} failed: ${cause}`);
+        }
+        for (const note of transition.notes) log.warn(note, { stepId: call.stepId });
+        ({ state, move } = transition);
+        continue;
+      }
+
+      // A sub-workflow, a dependency, or a goto to another workflow: a child run with the same plan.
+      const child = move;
+      let transition: Transition;
+      try {
+        const outputs = await executeChild<typeof runArazzoWorkflow>(child.workflowId, {
+          args: [child.inputs, { plan: { ...plan, workflowId: child.workflowId } }],
+          workflowId: `${info.workflowId}/${child.workflowId}/${state.stepsExecuted}`,
+        });
+        transition = afterWorkflow(plan, state, { ok: true, outputs });
+      } catch (error) {
+        if (isCancellation(error)) throw error;
+        transition = afterWorkflow(plan, state, { ok: false, message: error instanceof Error ? error.message : String(error) });
+      }
+      ({ state, move } = transition);
+    }
+  } catch (error) {
+    if (isCancellation(error)) {
+      // Temporal cancellation: stop the job in a scope that cannot itself be cancelled, then end Canceled.
+      phase = 'cancelling';
+      await CancellationScope.nonCancellable(() => cancelActiveResources('workflow cancelled'));
+    }
+    throw error;
+  }
+}
