@@ -1,0 +1,263 @@
+/**
+ * The operation-call activity: every Arazzo step that calls an API operation runs this (the worker
+ * registers it as the default activity, so the activity type is the operation key). HTTP statuses
+ * are returned as data for the Arazzo criteria to judge; only what Temporal should retry (transport
+ * errors, 429/502/503/504, a busy resource) or must not retry (unknown source, unsafe request)
+ * throws. Temporal owns retries: got never retries on its own.
+ */
+import { activityInfo, log as activityLog } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
+import type { Got } from 'got';
+import gotDefault from 'got';
+import type { JsonValue } from '../arazzo/model.js';
+import type { HttpRequestSpec } from '../arazzo/request.js';
+import { chooseAdoptable, serverMessage } from './adopt.js';
+import type { AdoptSpec } from './adopt.js';
+import { createAuthorizer } from './auth.js';
+import type { Authorizer } from './auth.js';
+import type { SourceConnection } from './config.js';
+import { buildUrl, exchange, redactUrl } from './exchange.js';
+import type { Exchange, ExchangeTarget } from './exchange.js';
+import { createRedactor, secretsOfConnections } from './redact.js';
+import type { Redactor } from './redact.js';
+
+/** Input of one operation call. */
+export interface HttpActivityInput {
+  request: HttpRequestSpec;
+  /** Present for calls that create a long-lived resource (an Airbyte job): how to adopt instead of duplicating. */
+  adopt?: AdoptSpec;
+}
+
+/** The response as the workflow sees it (plain JSON, recorded in history). */
+export interface HttpActivityResult {
+  statusCode: number;
+  /** Lower-case names; `set-cookie` and auth headers dropped. */
+  headers: Record<string, string>;
+  body?: JsonValue;
+  /** The body exceeded `maxBodyBytes`: `body` is a marker plus the start of the text. */
+  bodyTruncated?: boolean;
+  /** Without credentials or secret query values. */
+  url: string;
+  method: string;
+  /** Set when an existing resource was adopted instead of created; `body` is the adopted item. */
+  adopted?: { reason: 'conflict' | 'unknown-outcome'; resourceId: JsonValue };
+}
+
+/** Where activity log lines go; defaults to the Temporal activity logger. */
+export interface HttpActivityLogger {
+  info(message: string, attributes?: Record<string, unknown>): void;
+  warn(message: string, attributes?: Record<string, unknown>): void;
+}
+
+export interface HttpActivityDeps {
+  connections: Record<string, SourceConnection>;
+  got?: Got;
+  log?: HttpActivityLogger;
+  /** Epoch milliseconds; injectable so token expiry and `Retry-After` dates are tested without waiting. */
+  now?: () => number;
+  /** How often to heartbeat while waiting for a response (default 5 s). */
+  heartbeatIntervalMs?: number;
+}
+
+/** Statuses that mean "try again later" rather than an answer about the request. */
+const RETRYABLE_STATUSES = new Set([429, 502, 503, 504]);
+/** Seconds of slack when matching a retry to the resource its earlier attempt may have created: server times have second precision and clocks drift. */
+const ADOPT_CLOCK_SLACK_MS = 5000;
+const BUSY_RETRY_DELAY = '10s';
+
+/**
+ * Creates the operation-call activity with its connections, HTTP client and token caches.
+ * Build it once per worker: token caches live as long as it does.
+ */
+export function createHttpActivities(deps: HttpActivityDeps): {
+  callOperation(input: HttpActivityInput): Promise<HttpActivityResult>;
+} {
+  const got = deps.got ?? gotDefault;
+  const now = deps.now ?? Date.now;
+  const redactor = createRedactor(secretsOfConnections(deps.connections));
+  const log = redactingLogger(deps.log ?? activityLog, redactor);
+  const exchangeDeps = { got, redactor, heartbeatIntervalMs: deps.heartbeatIntervalMs ?? 5000 };
+  const targets = buildTargets(deps.connections, got, redactor, now);
+
+  const targetFor = (request: HttpRequestSpec): ExchangeTarget => {
+    const target = Object.prototype.hasOwnProperty.call(targets, request.sourceName)
+      ? targets[request.sourceName]
+      : undefined;
+    if (target === undefined) {
+      throw ApplicationFailure.nonRetryable(
+        `No connection is configured for source "${request.sourceName}" (operation ${request.operation})`,
+        'UnknownSource',
+      );
+    }
+    return target;
+  };
+
+  const send = async (request: HttpRequestSpec): Promise<Exchange> => {
+    const result = await exchange(exchangeDeps, targetFor(request), request);
+    log.info('HTTP exchange', {
+      operation: request.operation,
+      method: result.method,
+      url: result.url,
+      statusCode: result.statusCode,
+      attempt: activityInfo().attempt,
+    });
+    return result;
+  };
+
+  /** Runs the lookup and picks a resource; undefined when none qualifies. */
+  const lookup = async (
+    adopt: AdoptSpec,
+    notBeforeMs?: number,
+  ): Promise<ReturnType<typeof chooseAdoptable>> => {
+    const listed = await send(adopt.lookup);
+    throwIfRetryableStatus(listed, now, redactor);
+    if (listed.statusCode < 200 || listed.statusCode > 299) {
+      const message = `Looking up ${adopt.lookup.operation} to avoid a duplicate failed: ${listed.method} ${listed.url} answered ${listed.statusCode}`;
+      throw listed.statusCode >= 500
+        ? ApplicationFailure.retryable(message, 'AdoptLookupFailed')
+        : ApplicationFailure.nonRetryable(
+            message,
+            'AdoptLookupFailed',
+            redactor.value({ statusCode: listed.statusCode, body: listed.body ?? null }),
+          );
+    }
+    return chooseAdoptable(listed.body, adopt, notBeforeMs);
+  };
+
+  const adopted = (
+    request: HttpRequestSpec,
+    reason: 'conflict' | 'unknown-outcome',
+    item: JsonValue,
+    resourceId: JsonValue,
+  ): HttpActivityResult => {
+    log.info('Adopted an existing resource instead of creating one', {
+      operation: request.operation,
+      reason,
+      resourceId,
+    });
+    return {
+      statusCode: 200,
+      headers: {},
+      body: item,
+      url: redactUrl(buildUrl(targetFor(request).connection.baseUrl, request), redactor),
+      method: request.method.toUpperCase(),
+      adopted: { reason, resourceId },
+    };
+  };
+
+  return {
+    async callOperation(input: HttpActivityInput): Promise<HttpActivityResult> {
+      const { request, adopt } = input;
+      targetFor(request);
+      const info = activityInfo();
+      if (adopt !== undefined && info.attempt > 1) {
+        // An earlier attempt may have created the resource before failing (client timeout while
+        // the server kept working): look for it before creating another.
+        const found = await lookup(adopt, info.scheduledTimestampMs - ADOPT_CLOCK_SLACK_MS);
+        if (found.ok) return adopted(request, 'unknown-outcome', found.choice.item, found.choice.resourceId);
+        log.info('No resource from an earlier attempt found; sending the request', {
+          operation: request.operation,
+          reason: found.reason,
+        });
+      }
+      const result = await send(request);
+      if (adopt !== undefined && adopt.conflictStatuses.includes(result.statusCode)) {
+        return resolveConflict(request, adopt, result);
+      }
+      throwIfRetryableStatus(result, now, redactor);
+      return result;
+    },
+  };
+
+  async function resolveConflict(
+    request: HttpRequestSpec,
+    adopt: AdoptSpec,
+    result: Exchange,
+  ): Promise<HttpActivityResult> {
+    const said = redactor.text(serverMessage(result.body) ?? `status ${result.statusCode}`);
+    const details = redactor.value({ statusCode: result.statusCode, message: said });
+    switch (adopt.onConflict) {
+      case 'attach': {
+        const found = await lookup(adopt);
+        if (found.ok) return adopted(request, 'conflict', found.choice.item, found.choice.resourceId);
+        // The resource in the way may have ended between the two calls: a retry creates ours.
+        throw ApplicationFailure.retryable(
+          `${request.operation} answered ${result.statusCode} (${said}) but no active resource was found to attach to: ${found.reason}`,
+          'ResourceConflictUnresolved',
+          details,
+        );
+      }
+      case 'wait':
+        throw ApplicationFailure.create({
+          message: `${request.operation} answered ${result.statusCode} (${said}); waiting for the running resource to end`,
+          type: 'ResourceBusy',
+          nextRetryDelay: BUSY_RETRY_DELAY,
+          details: [details],
+        });
+      case 'fail':
+        throw ApplicationFailure.nonRetryable(
+          `${request.operation} answered ${result.statusCode}: ${said}`,
+          'ResourceConflict',
+          details,
+        );
+    }
+  }
+}
+
+function buildTargets(
+  connections: Record<string, SourceConnection>,
+  got: Got,
+  redactor: Redactor,
+  now: () => number,
+): Record<string, ExchangeTarget> {
+  // Sources with the same client share a token cache: one token, one refresh.
+  const shared = new Map<string, Authorizer>();
+  const targets: Record<string, ExchangeTarget> = {};
+  for (const [name, connection] of Object.entries(connections)) {
+    const { auth } = connection;
+    const key = auth.type === 'clientCredentials' ? `${auth.tokenUrl}\u0000${auth.clientId}` : undefined;
+    let authorizer = key === undefined ? undefined : shared.get(key);
+    if (authorizer === undefined) {
+      authorizer = createAuthorizer(auth, { got, redactor, now, timeoutMs: connection.timeoutMs });
+      if (key !== undefined) shared.set(key, authorizer);
+    }
+    targets[name] = { connection, authorizer };
+  }
+  return targets;
+}
+
+/** 429/502/503/504: let Temporal retry, after the server's `Retry-After` when it gave one. */
+function throwIfRetryableStatus(result: Exchange, now: () => number, redactor: Redactor): void {
+  if (!RETRYABLE_STATUSES.has(result.statusCode)) return;
+  const delayMs = retryAfterMs(result.headers['retry-after'], now());
+  const said = serverMessage(result.body);
+  throw ApplicationFailure.create({
+    message: redactor.text(
+      `${result.method} ${result.url} answered ${result.statusCode}${said === undefined ? '' : `: ${said}`}`,
+    ),
+    type: 'HttpRetryableStatus',
+    details: [
+      redactor.value({ statusCode: result.statusCode, retryAfter: result.headers['retry-after'] ?? null }),
+    ],
+    ...(delayMs === undefined ? {} : { nextRetryDelay: delayMs }),
+  });
+}
+
+/** `Retry-After` as delay-seconds or an HTTP-date, in milliseconds (at least 1 s, so a `0` cannot spin). */
+export function retryAfterMs(header: string | undefined, nowMs: number): number | undefined {
+  if (header === undefined || header.trim() === '') return undefined;
+  const text = header.trim();
+  if (/^\d+$/.test(text)) return Math.max(1000, Number(text) * 1000);
+  const at = Date.parse(text);
+  if (Number.isNaN(at)) return undefined;
+  return Math.max(1000, at - nowMs);
+}
+
+function redactingLogger(target: HttpActivityLogger, redactor: Redactor): HttpActivityLogger {
+  return {
+    info: (message, attributes) =>
+      target.info(redactor.text(message), attributes === undefined ? undefined : redactor.value(attributes)),
+    warn: (message, attributes) =>
+      target.warn(redactor.text(message), attributes === undefined ? undefined : redactor.value(attributes)),
+  };
+}
