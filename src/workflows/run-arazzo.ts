@@ -235,9 +235,10 @@ export async function runArazzoWorkflow(inputs: unknown, extra?: WorkflowArgumen
         const untilDeadline = deadlines.length > 0 ? Math.max(0, Math.min(...deadlines) - Date.now()) : Infinity;
         const delayMs = Math.min(move.delaySeconds * 1000, untilDeadline);
         nextPollAtMs = Date.now() + delayMs;
-        showDetails(`**${plan.workflowId}** waiting ${move.delaySeconds} s before ${move.stepId ?? 'next step'} (${move.reason}). ${jobSummary()}`);
+        const why = `${move.type === 'call' ? move.reason : 'wait'} ${move.stepId ?? ''}`.trim();
+        showDetails(`**${plan.workflowId}** waiting ${move.delaySeconds} s (${why}). ${jobSummary()}`);
         wake = false;
-        const woken = await condition(() => wake, delayMs, { summary: `${move.type === 'call' ? move.reason : 'wait'} ${move.stepId ?? ''}`.trim() });
+        const woken = await condition(() => wake, delayMs, { summary: why });
         nextPollAtMs = undefined;
         if (woken || delayMs < move.delaySeconds * 1000) continue; // re-check cancel and deadlines first
         move = { ...move, delaySeconds: 0 };

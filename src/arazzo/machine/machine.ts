@@ -191,6 +191,7 @@ function enterStep(
         idPointer: operation.resource.idPointer,
         statusPointer: operation.resource.statusPointer,
         activeStatuses: operation.resource.activeStatuses,
+        terminalStatuses: operation.resource.terminalStatuses,
         conflictStatuses: adoptSpec.conflictStatuses,
         onConflict: plan.options.onConflict,
         ...(adoptSpec.createdAtPointer ? { createdAtPointer: adoptSpec.createdAtPointer } : {}),

@@ -25,6 +25,8 @@ export interface AdoptRequest {
   idPointer: string;
   statusPointer: string;
   activeStatuses: string[];
+  /** Statuses after which a resource is over; any other status (even one unknown to us) counts as active. */
+  terminalStatuses: string[];
   createdAtPointer?: string;
   conflictStatuses: number[];
   onConflict: 'attach' | 'wait' | 'fail';

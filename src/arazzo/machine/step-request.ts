@@ -49,10 +49,13 @@ export function resolveStepParameters(
     if (!parameter) {
       return { ok: false, field, message: `unresolvable reusable parameter ${(p as ReusableObject).reference}` };
     }
-    const location = parameter.in ?? operation?.parameters.find((op) => op.name === parameter.name)?.in;
+    // For a workflow step, parameters are the sub-workflow's inputs and `in` does not matter.
+    const location = operation
+      ? (parameter.in ?? operation.parameters.find((op) => op.name === parameter.name)?.in)
+      : (parameter.in ?? 'query');
     if (!location) {
       // Workflow-level parameters without `in` map to sub-workflow inputs; skip them for operations.
-      if (field.startsWith('workflow.') || !operation) continue;
+      if (field.startsWith('workflow.')) continue;
       return { ok: false, field: `${field}.in`, message: `parameter ${parameter.name} has no 'in' and the operation does not declare it` };
     }
     // Workflow-level parameters apply only where the operation has such a parameter.
