@@ -1,0 +1,21 @@
+/**
+ * Which credential profile each source uses: `x-arazzo-temporal-credentials` on the OpenAPI
+ * `info` object (the Airbyte description says `airbyte`, so the worker applies AIRBYTE_* settings).
+ */
+import type { LoadedArazzoDocument } from './load.js';
+import { isRecord } from './openapi-refs.js';
+
+/** The OpenAPI `info` extension naming a credential profile. */
+export const CREDENTIALS_EXTENSION = 'x-arazzo-temporal-credentials';
+
+/** Credential profile by source name, for the OpenAPI sources that declare one. */
+export function sourceCredentialProfiles(loaded: LoadedArazzoDocument): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const source of loaded.sources.values()) {
+    if (source.kind !== 'openapi') continue;
+    const info = source.api.document.info;
+    const profile = isRecord(info) ? info[CREDENTIALS_EXTENSION] : undefined;
+    if (typeof profile === 'string' && profile !== '') out[source.name] = profile;
+  }
+  return out;
+}

@@ -1,0 +1,21 @@
+/**
+ * Loading and validating Arazzo documents at the edge (worker start, client, CLI): source maps,
+ * diagnostics, OpenAPI resolution, execution plans, the catalog and run inputs.
+ */
+export type { Diagnostic } from './diagnostic.js';
+export { formatDiagnostic, hasErrors, sortDiagnostics } from './diagnostic.js';
+export type { LoadOptions, LoadedArazzoDocument, LoadedSource } from './load.js';
+export { loadArazzoDocument } from './load.js';
+export { validateDocument } from './validate.js';
+export type { PlanOptions } from './build-plan.js';
+export { buildExecutionPlan } from './build-plan.js';
+export type { Catalog, CatalogOptions, CatalogWorkflow } from './catalog.js';
+export { isArazzoFileName, loadCatalog } from './catalog.js';
+export type { PreparedInputs } from './inputs.js';
+export { INPUTS_FILE, prepareInputs } from './inputs.js';
+export type { RunOptionProblem } from './run-options.js';
+export { layerRunOptions, parseRunOptions, RUN_OPTIONS_KEY } from './run-options.js';
+export { CREDENTIALS_EXTENSION, sourceCredentialProfiles } from './credentials.js';
+export { RESOURCE_EXTENSION, operationKey } from './resource-spec.js';
+export { CatalogError } from './errors.js';
+export { MAX_DOCUMENT_BYTES, MAX_DOCUMENT_DEPTH } from './parsed-source.js';

@@ -1,0 +1,111 @@
+/**
+ * Run inputs: defaults applied, types and required fields enforced with messages naming the
+ * workflow and the field, run options taken out of the reserved key.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { ArazzoDocument, Workflow } from '../../src/arazzo/model.js';
+import { prepareInputs } from '../../src/catalog/index.js';
+
+const workflow: Workflow = {
+  workflowId: 'trigger-sync-and-poll',
+  inputs: {
+    type: 'object',
+    required: ['connectionId'],
+    properties: {
+      connectionId: { type: 'string' },
+      jobType: { type: 'string', enum: ['sync', 'reset', 'refresh', 'clear'], default: 'sync' },
+    },
+  },
+  steps: [{ stepId: 's', operationId: 'getJob' }],
+};
+
+function messages(result: ReturnType<typeof prepareInputs>): string[] {
+  assert.equal(result.ok, false);
+  return result.ok ? [] : result.diagnostics.map((d) => d.message);
+}
+
+void describe('prepareInputs', () => {
+  void it('applies schema defaults and keeps extra fields', () => {
+    const result = prepareInputs(workflow, { connectionId: 'c1', note: 'extra' });
+    assert.deepEqual(result, {
+      ok: true,
+      inputs: { connectionId: 'c1', note: 'extra', jobType: 'sync' },
+      runOptions: {},
+    });
+  });
+
+  void it('does not mutate the caller object', () => {
+    const inputs = { connectionId: 'c1' };
+    prepareInputs(workflow, inputs);
+    assert.deepEqual(inputs, { connectionId: 'c1' });
+  });
+
+  void it('rejects a missing required field and a wrong type, naming workflow and field', () => {
+    assert.deepEqual(messages(prepareInputs(workflow, {})), [
+      'workflow trigger-sync-and-poll: inputs.connectionId: is required',
+    ]);
+    assert.deepEqual(messages(prepareInputs(workflow, { connectionId: 42 })), [
+      'workflow trigger-sync-and-poll: inputs.connectionId: must be string',
+    ]);
+    const result = prepareInputs(workflow, { connectionId: 'c', jobType: 'full' });
+    assert.equal(result.ok ? '' : result.diagnostics[0]?.code, 'inputs/enum');
+    assert.equal(result.ok ? '' : result.diagnostics[0]?.path, '$.jobType');
+  });
+
+  void it('rejects non-object inputs', () => {
+    for (const bad of [null, [], 'c1', 3, undefined]) {
+      const result = prepareInputs(workflow, bad);
+      assert.equal(
+        result.ok ? '' : result.diagnostics[0]?.code,
+        'inputs/not-object',
+        `accepted ${JSON.stringify(bad)}`,
+      );
+    }
+  });
+
+  void it('takes run options out of the reserved key and checks them', () => {
+    const result = prepareInputs(workflow, {
+      connectionId: 'c1',
+      'x-arazzo-temporal': { waitTimeoutSeconds: 30 },
+    });
+    assert.deepEqual(result, {
+      ok: true,
+      inputs: { connectionId: 'c1', jobType: 'sync' },
+      runOptions: { waitTimeoutSeconds: 30 },
+    });
+    const bad = prepareInputs(workflow, { connectionId: 'c1', 'x-arazzo-temporal': { waitTimeout: 30 } });
+    assert.equal(bad.ok ? '' : bad.diagnostics[0]?.code, 'inputs/run-options-invalid');
+  });
+
+  void it('reserved key is removed even when the schema forbids extra fields', () => {
+    const closed: Workflow = { ...workflow, inputs: { ...workflow.inputs, additionalProperties: false } };
+    assert.equal(prepareInputs(closed, { connectionId: 'c1', 'x-arazzo-temporal': {} }).ok, true);
+    assert.deepEqual(messages(prepareInputs(closed, { connectionId: 'c1', other: 1 })), [
+      'workflow trigger-sync-and-poll: inputs.other: is not allowed by the inputs schema',
+    ]);
+  });
+
+  void it('follows $ref to components inputs', () => {
+    const document = {
+      arazzo: '1.0.1',
+      info: { title: 't', version: '1' },
+      sourceDescriptions: [],
+      workflows: [],
+      components: {
+        inputs: {
+          job: {
+            type: 'object',
+            required: ['jobId'],
+            properties: { jobId: { type: 'integer', default: 1 } },
+          },
+        },
+      },
+    } as unknown as ArazzoDocument;
+    const refWorkflow: Workflow = { workflowId: 'w', inputs: { $ref: '#/components/inputs/job' }, steps: [] };
+    assert.deepEqual(messages(prepareInputs(refWorkflow, { jobId: 'x' }, document)), [
+      'workflow w: inputs.jobId: must be integer',
+    ]);
+    assert.equal(prepareInputs(refWorkflow, { jobId: 7 }, document).ok, true);
+  });
+});
