@@ -16,10 +16,11 @@ import { hasErrors } from './diagnostic.js';
 import type { Diagnostic } from './diagnostic.js';
 import { CatalogError } from './errors.js';
 import type { LoadedArazzoDocument } from './load.js';
-import { operationParameters, operationRequestBody, operationServerUrl } from './openapi-operations.js';
+import { listOperations, operationParameters, operationRequestBody, operationServerUrl } from './openapi-operations.js';
+import { isRecord } from './openapi-refs.js';
 import type { OpenApiOperation } from './openapi-operations.js';
 import { resolveStepOperation } from './resolve-operation.js';
-import { operationKey, parseResourceSpec } from './resource-spec.js';
+import { OBSERVES_EXTENSION, operationKey, parseResourceSpec } from './resource-spec.js';
 import { layerRunOptions, parseRunOptions, RUN_OPTIONS_KEY } from './run-options.js';
 import { validateDocument } from './validate.js';
 
@@ -121,7 +122,19 @@ function addOperation(
     plan.resource = resource.spec;
     for (const related of resource.operations) addOperation(operations, sourceName, related);
   }
+  const observed = observedOperation(operation);
+  if (observed) plan.observes = addOperation(operations, sourceName, observed);
   return key;
+}
+
+/**
+ * `x-arazzo-temporal-observes: <operationId>`: this operation reads what that one creates (Airbyte
+ * `getJob` reads a `createJob` job), so a run can track a job it did not start.
+ */
+function observedOperation(operation: OpenApiOperation): OpenApiOperation | undefined {
+  const raw = isRecord(operation.operation.value) ? operation.operation.value[OBSERVES_EXTENSION] : undefined;
+  if (typeof raw !== 'string') return undefined;
+  return listOperations(operation.api).find((o) => o.operationId === raw);
 }
 
 /** The workflow and every local workflow it can run, in discovery order. */

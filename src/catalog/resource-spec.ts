@@ -12,6 +12,9 @@ import { isRecord } from './openapi-refs.js';
 /** The extension name. */
 export const RESOURCE_EXTENSION = 'x-arazzo-temporal-resource';
 
+/** On an operation that reads a resource another operation creates: that operation's id. */
+export const OBSERVES_EXTENSION = 'x-arazzo-temporal-observes';
+
 /** A problem in the extension, at a path relative to the extension's value. */
 export interface ResourceProblem {
   segments: Array<string | number>;

@@ -1,0 +1,101 @@
+/**
+ * The first activity of every run: resolve the execution plan from the worker's catalog and check
+ * the inputs against the workflow's schema (defaults applied). It runs as a local activity, so its
+ * result, the plan included, is recorded in history: an edited catalog never changes a running
+ * workflow, and bad input fails the run before any request is sent.
+ */
+import { ApplicationFailure } from '@temporalio/common';
+import type { JsonObject } from '../arazzo/model.js';
+import { mergeRunOptions } from '../arazzo/options.js';
+import type { ExecutionPlan } from '../arazzo/plan.js';
+import { formatDiagnostic, prepareInputs, type Catalog } from '../catalog/index.js';
+
+export interface PrepareRunInput {
+  /** The Temporal workflow type: the Arazzo workflowId to run. */
+  workflowType: string;
+  inputs: unknown;
+  /** A parent run's plan, for sub-workflows and dependencies (no catalog look-up then). */
+  plan?: ExecutionPlan;
+}
+
+export interface PrepareRunResult {
+  plan: ExecutionPlan;
+  inputs: JsonObject;
+  /** Short scalar inputs, for the run's memo (what the UI shows): the connection id, the job type. */
+  memoInputs: JsonObject;
+}
+
+/** Inputs are recorded in history and memo: a cap keeps a hostile input from bloating both. */
+export const MAX_INPUT_BYTES = 64 * 1024;
+
+/** Failure types of a refused run, for clients to match on. */
+export const PrepareFailureTypes = {
+  unknownWorkflow: 'ArazzoUnknownWorkflow',
+  invalidInput: 'ArazzoInvalidInput',
+} as const;
+
+function memoInputs(inputs: JsonObject): JsonObject {
+  const memo: JsonObject = {};
+  for (const [key, value] of Object.entries(inputs)) {
+    if (typeof value === 'string') memo[key] = value.length > 200 ? `${value.slice(0, 200)}…` : value;
+    else if (typeof value === 'number' || typeof value === 'boolean') memo[key] = value;
+  }
+  return memo;
+}
+
+function sizeOf(value: unknown): number {
+  try {
+    return JSON.stringify(value ?? null).length;
+  } catch {
+    return Infinity;
+  }
+}
+
+/** Creates the activity over a loaded catalog (the worker's, loaded and validated at start). */
+export function createPrepareActivity(deps: { catalog: Pick<Catalog, 'workflows' | 'buildPlan'> }) {
+  return {
+    async prepareArazzoRun(input: PrepareRunInput): Promise<PrepareRunResult> {
+      let plan = input.plan;
+      if (!plan) {
+        if (!deps.catalog.workflows.has(input.workflowType)) {
+          const known = [...deps.catalog.workflows.keys()].sort().join(', ');
+          throw ApplicationFailure.nonRetryable(
+            `no Arazzo workflow '${input.workflowType}' in this worker's catalog (known: ${known || 'none'})`,
+            PrepareFailureTypes.unknownWorkflow,
+          );
+        }
+        plan = deps.catalog.buildPlan(input.workflowType);
+      }
+      const refuse = (problems: string[]): never => {
+        throw ApplicationFailure.nonRetryable(
+          `invalid inputs for ${plan.workflowId} (${plan.documentPath}):\n${problems.map((p) => `  ${p}`).join('\n')}`,
+          PrepareFailureTypes.invalidInput,
+          { problems },
+        );
+      };
+      if (sizeOf(input.inputs) > MAX_INPUT_BYTES) refuse([`inputs: larger than ${MAX_INPUT_BYTES} bytes of JSON`]);
+      const workflow = plan.document.workflows.find((w) => w.workflowId === plan.workflowId);
+      if (!workflow) return refuse([`workflow ${plan.workflowId} is missing from its plan`]);
+
+      // Temporal's CLI and Web UI send `null` or nothing when no input is given: treat as {}.
+      const given = input.inputs === undefined || input.inputs === null ? {} : input.inputs;
+      const prepared = prepareInputs(workflow, given, plan.document);
+      if (!prepared.ok) {
+        return refuse(prepared.diagnostics.map((d) => `${d.path === '$' ? '' : `${d.path.replace(/^\$\.?/, 'inputs.')}: `}${d.message}`));
+      }
+      const options = mergeRunOptions(plan.options, prepared.runOptions, 'inputs.x-arazzo-temporal');
+      if (!options.ok) return refuse(options.errors);
+      return {
+        plan: { ...plan, options: options.options },
+        inputs: prepared.inputs,
+        memoInputs: memoInputs(prepared.inputs),
+      };
+    },
+  };
+}
+
+/** Formats catalog diagnostics for a worker's start-up report. */
+export function describeDiagnostics(diagnostics: Parameters<typeof formatDiagnostic>[0][]): string {
+  return diagnostics.map((d) => formatDiagnostic(d)).join('\n');
+}
+

@@ -1,0 +1,125 @@
+/**
+ * Worker configuration from the environment, the Temporal way (`@temporalio/envconfig`:
+ * TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_API_KEY, TLS files, temporal.toml profiles) plus
+ * this project's variables. Every problem is reported at once, before anything connects.
+ */
+import { existsSync, statSync } from 'node:fs';
+import { delimiter, join, resolve } from 'node:path';
+import { loadClientConnectConfig } from '@temporalio/envconfig';
+import type { ClientConnectConfig } from '@temporalio/envconfig';
+import type { RunOptions } from './arazzo/plan.js';
+import { parseRunOptions } from './catalog/index.js';
+import { projectRoot } from './dev-server/temporal-cli.js';
+
+export interface WorkerConfig {
+  temporal: ClientConnectConfig;
+  taskQueue: string;
+  /** Folders of Arazzo documents: the project's `arazzo/` first, then ARAZZO_CATALOG. */
+  catalogFolders: string[];
+  /** Source description locations by name (ARAZZO_SOURCE_DESCRIPTIONS), over the documents' own urls. */
+  sourceOverrides: Record<string, string>;
+  /** Worker-wide run option defaults (ARAZZO_RUN_OPTIONS, JSON). */
+  runOptionDefaults: Partial<RunOptions>;
+  /** `host:port` for a Prometheus endpoint (ARAZZO_METRICS_ADDRESS); none when absent. */
+  metricsAddress?: string;
+  logLevel: 'TRACE' | 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
+  logFormat: 'json' | 'text';
+  /** A prebuilt workflow bundle (`npm run build`), used when present for a fast start. */
+  workflowBundlePath?: string;
+}
+
+/** The project's own catalog folder and OpenAPI description of Airbyte. */
+export const defaultCatalogFolder = join(projectRoot, 'arazzo');
+export const bundledAirbyteDescription = join(projectRoot, 'openapi', 'airbyte-openapi.yml');
+export const defaultWorkflowBundle = join(projectRoot, 'dist', 'workflow-bundle.js');
+
+const LOG_LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR'] as const;
+
+function parseSourceOverrides(value: string | undefined, errors: string[]): Record<string, string> {
+  // The bundled Airbyte description serves every document whose Airbyte source is named airbyteApi
+  // (the seeds point at a file that does not exist next to them).
+  const overrides: Record<string, string> = { airbyteApi: bundledAirbyteDescription };
+  for (const entry of (value ?? '').split(',').map((e) => e.trim()).filter(Boolean)) {
+    const eq = entry.indexOf('=');
+    const name = entry.slice(0, eq).trim();
+    const location = entry.slice(eq + 1).trim();
+    if (eq <= 0 || !name || !location) {
+      errors.push(`ARAZZO_SOURCE_DESCRIPTIONS: expected name=path-or-url[,name=...], got '${entry}'`);
+      continue;
+    }
+    overrides[name] = /^[a-z][a-z0-9+.-]*:/i.test(location) ? location : resolve(location);
+  }
+  return overrides;
+}
+
+/** Reads and checks the configuration; `errors` lists every problem, each naming its variable. */
+export function loadWorkerConfig(
+  env: NodeJS.ProcessEnv = process.env,
+): { ok: true; config: WorkerConfig } | { ok: false; errors: string[] } {
+  const errors: string[] = [];
+  let temporal: ClientConnectConfig = { connectionOptions: {} };
+  try {
+    const overrideEnvVars = Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined));
+    temporal = loadClientConnectConfig({ overrideEnvVars });
+  } catch (error) {
+    errors.push(`Temporal client configuration (TEMPORAL_* / temporal.toml): ${(error as Error).message}`);
+  }
+  temporal.connectionOptions.address ??= '127.0.0.1:7233';
+  if (!/^[^\s:/]+:\d{1,5}$/.test(temporal.connectionOptions.address ?? '')) {
+    errors.push(`TEMPORAL_ADDRESS: expected host:port, got '${temporal.connectionOptions.address}'`);
+  }
+
+  const taskQueue = env.TEMPORAL_TASK_QUEUE?.trim() || 'arazzo';
+  const catalogFolders = [defaultCatalogFolder];
+  for (const folder of (env.ARAZZO_CATALOG ?? '').split(delimiter).map((f) => f.trim()).filter(Boolean)) {
+    const path = resolve(folder);
+    if (!existsSync(path) || !statSync(path).isDirectory()) errors.push(`ARAZZO_CATALOG: '${folder}' is not a folder`);
+    else if (!catalogFolders.includes(path)) catalogFolders.push(path);
+  }
+
+  const sourceOverrides = parseSourceOverrides(env.ARAZZO_SOURCE_DESCRIPTIONS, errors);
+
+  let runOptionDefaults: Partial<RunOptions> = {};
+  if (env.ARAZZO_RUN_OPTIONS) {
+    try {
+      const parsed = parseRunOptions(JSON.parse(env.ARAZZO_RUN_OPTIONS));
+      for (const problem of parsed.problems) errors.push(`ARAZZO_RUN_OPTIONS: ${problem.message}`);
+      runOptionDefaults = parsed.options;
+    } catch {
+      errors.push(`ARAZZO_RUN_OPTIONS: expected a JSON object such as {"pollIntervalSeconds": 10}`);
+    }
+  }
+
+  const metricsAddress = env.ARAZZO_METRICS_ADDRESS?.trim() || undefined;
+  if (metricsAddress && !/^[^\s:/]+:\d{1,5}$/.test(metricsAddress)) {
+    errors.push(`ARAZZO_METRICS_ADDRESS: expected host:port (e.g. 127.0.0.1:9464), got '${metricsAddress}'`);
+  }
+  const logLevel = (env.ARAZZO_LOG_LEVEL?.trim().toUpperCase() || 'INFO') as WorkerConfig['logLevel'];
+  if (!LOG_LEVELS.includes(logLevel)) errors.push(`ARAZZO_LOG_LEVEL: expected one of ${LOG_LEVELS.join(', ')}, got '${env.ARAZZO_LOG_LEVEL}'`);
+  const logFormat = (env.ARAZZO_LOG_FORMAT?.trim().toLowerCase() || 'json') as WorkerConfig['logFormat'];
+  if (logFormat !== 'json' && logFormat !== 'text') errors.push(`ARAZZO_LOG_FORMAT: expected json or text, got '${env.ARAZZO_LOG_FORMAT}'`);
+
+  let workflowBundlePath: string | undefined;
+  if (env.ARAZZO_WORKFLOW_BUNDLE) {
+    workflowBundlePath = resolve(env.ARAZZO_WORKFLOW_BUNDLE);
+    if (!existsSync(workflowBundlePath)) errors.push(`ARAZZO_WORKFLOW_BUNDLE: no file at '${env.ARAZZO_WORKFLOW_BUNDLE}' (run npm run build)`);
+  } else if (existsSync(defaultWorkflowBundle)) {
+    workflowBundlePath = defaultWorkflowBundle;
+  }
+
+  if (errors.length > 0) return { ok: false, errors };
+  return {
+    ok: true,
+    config: {
+      temporal,
+      taskQueue,
+      catalogFolders,
+      sourceOverrides,
+      runOptionDefaults,
+      ...(metricsAddress ? { metricsAddress } : {}),
+      logLevel,
+      logFormat,
+      ...(workflowBundlePath ? { workflowBundlePath } : {}),
+    },
+  };
+}
