@@ -14,7 +14,7 @@ import { projectRoot } from './dev-server/temporal-cli.js';
 export interface WorkerConfig {
   temporal: ClientConnectConfig;
   taskQueue: string;
-  /** Folders of Arazzo documents: the project's `arazzo/` first, then ARAZZO_CATALOG. */
+  /** Folders of Arazzo documents: ARAZZO_CATALOG (a path list), else the project's `arazzo/`. */
   catalogFolders: string[];
   /** Source description locations by name (ARAZZO_SOURCE_DESCRIPTIONS), over the documents' own urls. */
   sourceOverrides: Record<string, string>;
@@ -70,8 +70,11 @@ export function loadWorkerConfig(
   }
 
   const taskQueue = env.TEMPORAL_TASK_QUEUE?.trim() || 'arazzo';
-  const catalogFolders = [defaultCatalogFolder];
-  for (const folder of (env.ARAZZO_CATALOG ?? '').split(delimiter).map((f) => f.trim()).filter(Boolean)) {
+  // ARAZZO_CATALOG replaces the default folder; list `arazzo` in it to keep the project's workflows.
+  const catalogFolders: string[] = [];
+  const listed = (env.ARAZZO_CATALOG ?? '').split(delimiter).map((f) => f.trim()).filter(Boolean);
+  if (listed.length === 0) catalogFolders.push(defaultCatalogFolder);
+  for (const folder of listed) {
     const path = resolve(folder);
     if (!existsSync(path) || !statSync(path).isDirectory()) errors.push(`ARAZZO_CATALOG: '${folder}' is not a folder`);
     else if (!catalogFolders.includes(path)) catalogFolders.push(path);
@@ -103,7 +106,8 @@ export function loadWorkerConfig(
   if (env.ARAZZO_WORKFLOW_BUNDLE) {
     workflowBundlePath = resolve(env.ARAZZO_WORKFLOW_BUNDLE);
     if (!existsSync(workflowBundlePath)) errors.push(`ARAZZO_WORKFLOW_BUNDLE: no file at '${env.ARAZZO_WORKFLOW_BUNDLE}' (run npm run build)`);
-  } else if (existsSync(defaultWorkflowBundle)) {
+  } else if (import.meta.url.endsWith('.js') && existsSync(defaultWorkflowBundle)) {
+    // Compiled worker (node dist/...): use the bundle built with it. Under tsx, the sources are the truth.
     workflowBundlePath = defaultWorkflowBundle;
   }
 

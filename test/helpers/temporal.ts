@@ -1,8 +1,8 @@
 /**
  * Test access to the real Temporal server: the one `npm test` started (TEMPORAL_ADDRESS), or a
- * fresh dev server when a test file is run on its own.
+ * fresh dev server when a test file is run on its own. Shared per test file and reference-counted:
+ * every `useTestTemporal()` is paired with a `release()` (in an `after` hook at the file's top level).
  */
-import { after } from 'node:test';
 import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
@@ -14,12 +14,15 @@ export interface TestTemporal {
   nativeConnection: NativeConnection;
   /** A task queue no other test uses. */
   taskQueue(prefix?: string): string;
+  /** Drops this user's reference; the last one closes the connections (and any server started here). */
+  release(): Promise<void>;
 }
 
-let shared: Promise<TestTemporal> | undefined;
+let shared: Promise<Omit<TestTemporal, 'release'> & { close(): Promise<void> }> | undefined;
+let users = 0;
 
-/** Connects once per test file; closes the connections (and any server it started) after the file. */
-export function useTestTemporal(): Promise<TestTemporal> {
+export async function useTestTemporal(): Promise<TestTemporal> {
+  users++;
   shared ??= (async () => {
     // Worker state chatter drowns the test report; warnings and errors still show.
     Runtime.install({ logger: new DefaultLogger('WARN') });
@@ -33,17 +36,29 @@ export function useTestTemporal(): Promise<TestTemporal> {
     }
     const connection = await Connection.connect({ address });
     const nativeConnection = await NativeConnection.connect({ address });
-    after(async () => {
-      await nativeConnection.close();
-      await connection.close();
-      await server?.stop();
-    });
     return {
       address,
       client: new Client({ connection }),
       nativeConnection,
       taskQueue: (prefix = 'test') => `${prefix}-${randomUUID()}`,
+      close: async () => {
+        await nativeConnection.close();
+        await connection.close();
+        await server?.stop();
+      },
     };
   })();
-  return shared;
+  const temporal = await shared;
+  let released = false;
+  return {
+    ...temporal,
+    release: async () => {
+      if (released) return;
+      released = true;
+      if (--users === 0) {
+        shared = undefined;
+        await temporal.close();
+      }
+    },
+  };
 }

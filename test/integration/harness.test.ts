@@ -28,5 +28,6 @@ describe('test harness', () => {
     // The server really recorded a timer and an activity: no mock could produce these events.
     assert.ok(types.some((t) => t.includes('TIMER_FIRED') || t === '17'), `no timer in ${types.join(',')}`);
     assert.ok(types.some((t) => t.includes('ACTIVITY_TASK_COMPLETED') || t === '12'));
+    await temporal.release();
   });
 });

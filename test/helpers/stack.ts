@@ -1,0 +1,87 @@
+/**
+ * A whole stack for integration tests: the Airbyte simulator on loopback and an Arazzo worker on
+ * a fresh task queue of the real Temporal server, configured the way a user would configure it.
+ */
+import { fileURLToPath } from 'node:url';
+import type { Worker } from '@temporalio/worker';
+import type { WorkflowHandle } from '@temporalio/client';
+import { loadWorkerConfig, type WorkerConfig } from '../../src/config.js';
+import { createArazzoWorker } from '../../src/worker-setup.js';
+import { startSimulator, type Simulator } from '../../simulator/server.js';
+import type { SimulatorOptions } from '../../simulator/types.js';
+import { useTestTemporal, type TestTemporal } from './temporal.js';
+
+export const seedsFolder = fileURLToPath(new URL('../../../shared/seeds', import.meta.url));
+export const catalogFolder = fileURLToPath(new URL('../../arazzo', import.meta.url));
+
+export interface Stack {
+  temporal: TestTemporal;
+  simulator: Simulator;
+  worker: Worker;
+  config: WorkerConfig;
+  taskQueue: string;
+  /** Starts a workflow on the stack's task queue. */
+  start(workflowType: string, input: unknown, workflowId?: string): Promise<WorkflowHandle>;
+  /** Stops the worker. */
+  stopWorker(): Promise<void>;
+  /** Stops the worker and the simulator and releases the Temporal connection: call in `after`. */
+  close(): Promise<void>;
+}
+
+export interface StackOptions {
+  folders?: string[];
+  simulator?: SimulatorOptions;
+  env?: NodeJS.ProcessEnv;
+}
+
+let counter = 0;
+
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
+  const temporal = await useTestTemporal();
+  const simulator = await startSimulator({ clock: 'polls', ...options.simulator });
+  const taskQueue = temporal.taskQueue('stack');
+  const env: NodeJS.ProcessEnv = {
+    TEMPORAL_ADDRESS: temporal.address,
+    TEMPORAL_TASK_QUEUE: taskQueue,
+    AIRBYTE_API_URL: simulator.url,
+    ARAZZO_CATALOG: (options.folders ?? [catalogFolder]).join(':'),
+    // Short polls: the simulator's poll clock advances per read, not per second.
+    ARAZZO_RUN_OPTIONS: JSON.stringify({ pollIntervalSeconds: 0.05 }),
+    ...options.env,
+  };
+  const loaded = loadWorkerConfig(env);
+  if (!loaded.ok) throw new Error(loaded.errors.join('\n'));
+  const { worker } = await createArazzoWorker({
+    config: loaded.config,
+    connection: temporal.nativeConnection,
+    env,
+    workerOptions: { shutdownGraceTime: '1 second' },
+  });
+  const running = worker.run();
+  let stopped = false;
+  const stopWorker = async () => {
+    if (stopped) return;
+    stopped = true;
+    worker.shutdown();
+    await running;
+  };
+  return {
+    close: async () => {
+      await stopWorker();
+      await simulator.close();
+      await temporal.release();
+    },
+    temporal,
+    simulator,
+    worker,
+    config: loaded.config,
+    taskQueue,
+    stopWorker,
+    start: (workflowType, input, workflowId) =>
+      temporal.client.workflow.start(workflowType, {
+        taskQueue,
+        workflowId: workflowId ?? `${workflowType}-${process.pid}-${++counter}-${Date.now()}`,
+        args: [input],
+      }),
+  };
+}
