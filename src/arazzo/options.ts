@@ -17,6 +17,7 @@ export const DEFAULT_RUN_OPTIONS: RunOptions = {
   maxSteps: 1_000_000,
   historyEventLimit: 5_000,
   callRetryWindowSeconds: 1_800,
+  readActivity: 'local',
 };
 
 type Check = (value: unknown) => string | undefined;
@@ -44,6 +45,7 @@ const CHECKS: { [K in keyof RunOptions]: Check } = {
   maxSteps: wholeAtLeast(1),
   historyEventLimit: wholeAtLeast(100),
   callRetryWindowSeconds: positive,
+  readActivity: (v) => (v === 'local' || v === 'regular' ? undefined : "'local' or 'regular'"),
 };
 
 /** Names of the options, for help texts and error messages. */

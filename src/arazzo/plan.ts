@@ -105,6 +105,12 @@ export interface RunOptions {
   historyEventLimit: number;
   /** How long Temporal keeps retrying one HTTP call that fails transiently (5xx, 429, timeouts), in seconds. */
   callRetryWindowSeconds: number;
+  /**
+   * How safe reads (GET/HEAD: every poll) run: as local activities (6 history events per poll
+   * iteration, see docs/benchmarks.md) or regular ones (11 events, visible as activity tasks).
+   * Calls that change something (createJob, cancelJob) always run as regular activities.
+   */
+  readActivity: 'local' | 'regular';
 }
 
 export interface ExecutionPlan {

@@ -1,0 +1,69 @@
+/**
+ * Starting a run, shared by `run` and `start`: the Temporal workflow type is the Arazzo
+ * workflowId, the one argument is the inputs object, on the worker's task queue.
+ */
+import { randomUUID } from 'node:crypto';
+import { WorkflowExecutionAlreadyStartedError, type WorkflowHandle } from '@temporalio/client';
+import type { JsonObject } from '../arazzo/model.js';
+import { connectionOptions, expectPositionals, helpOption, jsonOption, type OptionsConfig, type ParsedArgs } from './args.js';
+import { resolveTaskQueue } from './connect.js';
+import { CliError } from './errors.js';
+import { inputOptions, readInputs } from './inputs.js';
+import type { CliContext } from './output.js';
+
+export const startOptions = {
+  ...helpOption,
+  ...jsonOption,
+  ...connectionOptions,
+  ...inputOptions,
+  id: { type: 'string' },
+} as const satisfies OptionsConfig;
+
+export interface StartedRun {
+  handle: WorkflowHandle;
+  workflow: string;
+  workflowId: string;
+  runId: string;
+  namespace: string;
+  taskQueue: string;
+  inputs: JsonObject;
+  /** The run in the Web UI, when ARAZZO_UI_URL says where the UI is. */
+  url?: string;
+}
+
+/** `trigger-sync-and-poll-20250131-140305-1a2b`: readable, sortable, unique enough with the suffix. */
+export function defaultWorkflowId(workflow: string, now = new Date()): string {
+  const stamp = now.toISOString().slice(0, 19).replace(/[-:]/g, '').replace('T', '-');
+  return `${workflow}-${stamp}-${randomUUID().slice(0, 4)}`;
+}
+
+/** The Web UI page of a run: ARAZZO_UI_URL (e.g. http://127.0.0.1:8233) is where the UI is. */
+export function webUiUrl(env: NodeJS.ProcessEnv, namespace: string, workflowId: string, runId?: string): string | undefined {
+  const base = env.ARAZZO_UI_URL?.trim().replace(/\/+$/, '');
+  if (!base) return undefined;
+  const run = runId ? `/${encodeURIComponent(runId)}` : '';
+  return `${base}/namespaces/${encodeURIComponent(namespace)}/workflows/${encodeURIComponent(workflowId)}${run}/history`;
+}
+
+/** Starts the run the flags describe. */
+export async function startArazzoRun(command: string, args: ParsedArgs, ctx: CliContext): Promise<StartedRun> {
+  const [workflow] = expectPositionals(command, args, ['workflow']) as [string];
+  const inputs = await readInputs(command, args);
+  const taskQueue = resolveTaskQueue(ctx.env, args);
+  const workflowId = args.string('id') ?? defaultWorkflowId(workflow);
+  const namespace = ctx.client.options.namespace;
+  let handle: WorkflowHandle;
+  try {
+    handle = await ctx.client.workflow.start(workflow, { taskQueue, workflowId, args: [inputs] });
+  } catch (error) {
+    if (error instanceof WorkflowExecutionAlreadyStartedError) {
+      throw new CliError(
+        `a run with id '${workflowId}' is already running; pick another --id, or look at it with: arazzo-temporal status ${workflowId}`,
+      );
+    }
+    throw error;
+  }
+  const runId = handle.firstExecutionRunId;
+  const url = webUiUrl(ctx.env, namespace, workflowId, runId);
+  return { handle, workflow, workflowId, runId, namespace, taskQueue, inputs, ...(url ? { url } : {}) };
+}

@@ -1,0 +1,170 @@
+/**
+ * `npm start`: everything on loopback with zero configuration. A Temporal dev server with its Web
+ * UI and a database under .data/ (earlier runs are still there next time), the Airbyte simulator
+ * with demo connections, and the worker. With TEMPORAL_ADDRESS and AIRBYTE_API_URL set, only the
+ * worker starts, against them. Ctrl-C stops everything.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { join, relative } from 'node:path';
+import { freePort, startDevServer, type DevServer } from './dev-server/dev-server.js';
+import { projectRoot } from './dev-server/temporal-cli.js';
+import { runWorker } from './worker.js';
+import { WorkerSetupError } from './worker-setup.js';
+
+interface SimulatorHandle {
+  url: string;
+  close(): Promise<void>;
+}
+
+/** The simulator is a separate program: `npm start` runs it the way `npm run sim` does, as a child process. */
+async function startSimulatorProcess(port: number): Promise<SimulatorHandle> {
+  const compiled = join(projectRoot, 'dist', 'simulator', 'main.js');
+  const args = import.meta.url.endsWith('.js') && existsSync(compiled)
+    ? [compiled]
+    : ['--import', 'tsx', join(projectRoot, 'simulator', 'main.ts')];
+  const child = spawn(process.execPath, [...args, '--port', String(port), '--demo', '--quiet'], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const origin = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 150; i++) {
+    if (child.exitCode !== null) throw new Error(`the Airbyte simulator exited with code ${child.exitCode}`);
+    try {
+      if ((await fetch(`${origin}/health`)).ok) break;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    url: `${origin}/v1`,
+    close: async () => {
+      if (child.exitCode !== null) return;
+      const gone = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      await gone;
+    },
+  };
+}
+
+async function portIsFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}
+
+async function preferredPort(port: number): Promise<number | undefined> {
+  return (await portIsFree(port)) ? port : undefined;
+}
+
+const DEMO_CONNECTIONS = [
+  ['11111111-1111-4111-8111-111111111111', 'succeeds after ~15 s'],
+  ['33333333-3333-4333-8333-333333333333', 'fails after ~10 s'],
+  ['55555555-5555-4555-8555-555555555555', 'runs for an hour (cancel it)'],
+] as const;
+
+function banner(options: { address: string; uiUrl?: string; airbyteUrl: string; taskQueue: string; cli: string; workflows: string[] }): string {
+  const { address, cli, taskQueue } = options;
+  const t = `${cli} workflow`;
+  const flags = `--address ${address} --task-queue ${taskQueue}`;
+  const ok = DEMO_CONNECTIONS[0][0];
+  const long = DEMO_CONNECTIONS[2][0];
+  return [
+    '',
+    'arazzo-temporal is running.',
+    `  Temporal:  ${address}${options.uiUrl ? `   Web UI: ${options.uiUrl}` : ''}`,
+    `  Airbyte:   ${options.airbyteUrl}`,
+    `  Workflows: ${options.workflows.join(', ')} (task queue ${taskQueue})`,
+    '',
+    'Demo connections:',
+    ...DEMO_CONNECTIONS.map(([id, what]) => `  ${id}  ${what}`),
+    '',
+    'Try, in another terminal:',
+    `  # trigger a sync and wait for it (live progress):`,
+    `  npm run client -- run trigger-sync-and-poll --input connectionId=${ok}`,
+    `  # the same with the Temporal CLI:`,
+    `  ${t} execute ${flags} --type trigger-sync-and-poll --workflow-id sync-demo --input '{"connectionId":"${ok}"}'`,
+    `  # reset, then re-sync when the reset succeeded:`,
+    `  ${t} start ${flags} --type reset-and-resync --workflow-id reset-demo --input '{"connectionId":"${ok}"}'`,
+    `  # a long sync: ask where it is, then cancel it (the Airbyte job is cancelled too):`,
+    `  ${t} start ${flags} --type trigger-sync-and-poll --workflow-id long-demo --input '{"connectionId":"${long}"}'`,
+    `  ${t} query --address ${address} --workflow-id long-demo --type status`,
+    `  ${t} signal --address ${address} --workflow-id long-demo --name cancel --input '{"reason":"demo"}'`,
+    '',
+    'Ctrl-C stops everything; runs are kept in .data/ for the next npm start.',
+    '',
+  ].join('\n');
+}
+
+async function main(): Promise<void> {
+  const env = { ...process.env };
+  const cleanups: Array<() => Promise<void>> = [];
+  let server: DevServer | undefined;
+  let simulator: SimulatorHandle | undefined;
+  const stopAll = async () => {
+    for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
+  };
+
+  try {
+    if (!env.TEMPORAL_ADDRESS) {
+      const dataDir = join(projectRoot, '.data');
+      await mkdir(dataDir, { recursive: true });
+      process.stdout.write('Starting the Temporal dev server…\n');
+      const port = await preferredPort(7233);
+      const uiPort = await preferredPort(8233);
+      server = await startDevServer({
+        dbFile: join(dataDir, 'temporal.sqlite'),
+        ...(port ? { port } : {}),
+        ...(uiPort ? { uiPort } : {}),
+        logLevel: 'error',
+      });
+      cleanups.push(() => server!.stop());
+      env.TEMPORAL_ADDRESS = server.address;
+    }
+    if (!env.AIRBYTE_API_URL) {
+      const port = (await preferredPort(8090)) ?? (await freePort());
+      simulator = await startSimulatorProcess(port);
+      cleanups.push(() => simulator!.close());
+      env.AIRBYTE_API_URL = simulator.url;
+    }
+
+    const stop = new Promise<void>((resolve) => {
+      process.once('SIGINT', () => resolve());
+      process.once('SIGTERM', () => resolve());
+    });
+    let ready = false;
+    const worker = runWorker({
+      env,
+      onReady: ({ config, workflows }) => {
+        ready = true;
+        process.stdout.write(
+          banner({
+            address: env.TEMPORAL_ADDRESS!,
+            ...(server?.uiUrl ? { uiUrl: server.uiUrl } : {}),
+            airbyteUrl: env.AIRBYTE_API_URL!,
+            taskQueue: config.taskQueue,
+            cli: server ? relative(process.cwd(), server.cliPath) || server.cliPath : 'temporal',
+            workflows,
+          }),
+        );
+      },
+    });
+    // The worker stops itself on SIGINT/SIGTERM; the servers stop after it.
+    await Promise.race([worker, stop.then(() => worker)]);
+    if (!ready) process.stdout.write('The worker did not start.\n');
+  } finally {
+    await stopAll();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    process.stderr.write(`${error instanceof WorkerSetupError ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,89 @@
+/**
+ * `npm run worker`: the worker alone, configured from the environment (see README, Configuration).
+ * Refuses to start, listing every problem at once, on a bad setting or a catalog document with
+ * errors. Stops gracefully on SIGINT/SIGTERM: running activities finish, workflows resume elsewhere.
+ */
+import { pathToFileURL } from 'node:url';
+import { NativeConnection, Runtime } from '@temporalio/worker';
+import { createRedactor } from './activities/index.js';
+import { formatDiagnostic } from './catalog/index.js';
+import { loadWorkerConfig, type WorkerConfig } from './config.js';
+import { StructuredLogger } from './logging.js';
+import { createArazzoWorker, WorkerSetupError } from './worker-setup.js';
+
+/** Secrets named by the environment, so log lines can never carry them. */
+function environmentSecrets(env: NodeJS.ProcessEnv): string[] {
+  return Object.entries(env)
+    .filter(([key, value]) => value && /(SECRET|TOKEN|PASSWORD|API_KEY)$/.test(key))
+    .map(([, value]) => value as string);
+}
+
+export interface RunWorkerOptions {
+  env?: NodeJS.ProcessEnv;
+  /** Called once the worker polls its task queue. */
+  onReady?: (info: { config: WorkerConfig; workflows: string[] }) => void;
+  /** Installs the process-wide Temporal runtime (logger, metrics); false when the caller did. */
+  installRuntime?: boolean;
+}
+
+/** Runs a worker until SIGINT/SIGTERM. Resolves when it has shut down; rejects if it cannot start. */
+export async function runWorker(options: RunWorkerOptions = {}): Promise<void> {
+  const env = options.env ?? process.env;
+  const loaded = loadWorkerConfig(env);
+  if (!loaded.ok) throw new WorkerSetupError(loaded.errors);
+  const { config } = loaded;
+
+  const redactor = createRedactor(environmentSecrets(env));
+  const logger = new StructuredLogger({
+    level: config.logLevel,
+    format: config.logFormat,
+    redact: (line) => redactor.text(line).replace(/(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{8,}/g, '$1 [redacted]'),
+  });
+  if (options.installRuntime !== false) {
+    Runtime.install({
+      logger,
+      ...(config.metricsAddress ? { telemetryOptions: { metrics: { prometheus: { bindAddress: config.metricsAddress } } } } : {}),
+    });
+  }
+
+  const address = config.temporal.connectionOptions.address;
+  let connection: NativeConnection;
+  try {
+    connection = await NativeConnection.connect(config.temporal.connectionOptions);
+  } catch (error) {
+    throw new WorkerSetupError([
+      `cannot reach Temporal at ${address} (TEMPORAL_ADDRESS): ${(error as Error).message}. Start one with \`npm start\` or set TEMPORAL_ADDRESS.`,
+    ]);
+  }
+  try {
+    const { worker, catalog, warnings } = await createArazzoWorker({ config, connection, env });
+    for (const warning of warnings) logger.warn(formatDiagnostic(warning));
+    const workflows = [...catalog.workflows.keys()].sort();
+    const ready = worker.run();
+    logger.info('worker polling', {
+      address,
+      namespace: config.temporal.namespace ?? 'default',
+      taskQueue: config.taskQueue,
+      workflows,
+      bundle: config.workflowBundlePath ?? 'built at start',
+      ...(config.metricsAddress ? { metrics: `http://${config.metricsAddress}/metrics` } : {}),
+    });
+    options.onReady?.({ config, workflows });
+    await ready;
+    logger.info('worker stopped');
+  } finally {
+    await connection.close();
+  }
+}
+
+const isMain = process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href;
+if (isMain) {
+  runWorker().then(
+    () => process.exit(0),
+    (error: unknown) => {
+      if (error instanceof WorkerSetupError) process.stderr.write(`${error.message}\n`);
+      else process.stderr.write(`worker failed: ${error instanceof Error ? error.message : String(error)}\n`);
+      process.exit(1);
+    },
+  );
+}
