@@ -34,7 +34,8 @@ const stringList: Check = (v) =>
 const identifier: Check = (v) => (typeof v === 'string' && /^[A-Za-z][\w.-]{0,99}$/.test(v) ? undefined : 'an identifier');
 
 const CHECKS: { [K in keyof RunOptions]: Check } = {
-  pollIntervalSeconds: positive,
+  // 0 polls back to back: for tests and benchmarks; real APIs want seconds.
+  pollIntervalSeconds: nonNegative,
   pollBackoff: atLeastOne,
   maxPollIntervalSeconds: positive,
   waitTimeoutSeconds: nonNegative,

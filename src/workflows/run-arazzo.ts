@@ -250,7 +250,7 @@ export async function runArazzoWorkflow(inputs: unknown, extra?: WorkflowArgumen
       }
 
       // A long poll starts a fresh history before it grows too large; the pending move goes along.
-      if (move.delaySeconds > 0 && (workflowInfo().continueAsNewSuggested || workflowInfo().historyLength >= plan.options.historyEventLimit)) {
+      if (workflowInfo().continueAsNewSuggested || workflowInfo().historyLength >= plan.options.historyEventLimit) {
         await continueAsNew<typeof runArazzoWorkflow>(inputs, {
           carried: { plan, state, move, startedAtMs, continuedAsNew },
         });

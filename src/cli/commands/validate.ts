@@ -1,0 +1,42 @@
+/** `arazzo-temporal validate`: the compiler-style checker of src/cli/validate.ts, with the worker's source overrides. */
+import { resolve } from 'node:path';
+import { bundledAirbyteDescription, loadWorkerConfig } from '../../config.js';
+import { helpOption, jsonOption } from '../args.js';
+import type { LocalCommand } from '../command.js';
+import { UsageError } from '../errors.js';
+import { runValidateCommand } from '../validate.js';
+
+export const validateCommand: LocalCommand = {
+  name: 'validate',
+  summary: 'check Arazzo documents (files or folders) like a compiler',
+  connects: false,
+  options: { ...helpOption, ...jsonOption, source: { type: 'string', multiple: true } },
+  help: `Usage: arazzo-temporal validate <file.arazzo.yaml | folder>... [--source name=path-or-url] [--json]
+
+Checks documents the way the worker does at start-up and prints file:line:column diagnostics.
+Exit code 1 when any error is found (warnings alone exit 0), 2 for usage errors.
+
+Source descriptions resolve as for the worker: the bundled Airbyte description serves sources
+named airbyteApi, ARAZZO_SOURCE_DESCRIPTIONS overrides others, and --source overrides both.
+
+  --source name=location  where the source description <name> is; repeatable
+  --json                  {files, diagnostics, errors, warnings}
+  -h, --help              this help
+
+Examples:
+  arazzo-temporal validate arazzo/
+  arazzo-temporal validate my-flow.arazzo.yaml --source airbyteApi=./openapi/airbyte-openapi.yml
+`,
+  async run(args, ctx) {
+    const loaded = loadWorkerConfig(ctx.env);
+    const sourceOverrides: Record<string, string> = loaded.ok ? { ...loaded.config.sourceOverrides } : { airbyteApi: bundledAirbyteDescription };
+    for (const entry of args.strings('source')) {
+      const eq = entry.indexOf('=');
+      if (eq <= 0 || eq === entry.length - 1) throw new UsageError(`--source expects name=path-or-url, got '${entry}'`, 'validate');
+      const location = entry.slice(eq + 1);
+      sourceOverrides[entry.slice(0, eq)] = /^[a-z][a-z0-9+.-]*:/i.test(location) ? location : resolve(location);
+    }
+    if (args.positionals.length === 0) throw new UsageError('missing <file or folder>', 'validate');
+    return runValidateCommand(args.positionals, { json: args.flag('json'), sourceOverrides, out: ctx.out, err: ctx.err });
+  },
+};
