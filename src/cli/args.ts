@@ -78,6 +78,7 @@ export function expectPositionals(command: string, args: ParsedArgs, names: stri
 export function positiveInteger(command: string, args: ParsedArgs, name: string, fallback: number): number {
   const raw = args.string(name);
   if (raw === undefined) return fallback;
-  if (!/^[1-9]\d*$/.test(raw)) throw new UsageError(`--${name} expects a positive whole number, got '${raw}'`, command);
+  if (!/^[1-9]\d*$/.test(raw))
+    throw new UsageError(`--${name} expects a positive whole number, got '${raw}'`, command);
   return Number(raw);
 }

@@ -48,7 +48,9 @@ export function resolveConnectionSettings(env: NodeJS.ProcessEnv, args: ParsedAr
   }
   let loaded: ClientConnectConfig;
   try {
-    const overrideEnvVars = Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined));
+    const overrideEnvVars = Object.fromEntries(
+      Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined),
+    );
     loaded = loadClientConnectConfig({ overrideEnvVars, ...(profile !== undefined ? { profile } : {}) });
   } catch (error) {
     const message = (error as Error).message;
@@ -67,10 +69,15 @@ export function resolveConnectionSettings(env: NodeJS.ProcessEnv, args: ParsedAr
           : 'default';
   const port = /^[^\s/]+:(\d{1,5})$/.exec(address)?.[1];
   if (port === undefined || Number(port) < 1 || Number(port) > 65535) {
-    throw settingError(`${addressFrom === 'default' ? 'TEMPORAL_ADDRESS' : addressFrom}: expected host:port (e.g. ${DEFAULT_ADDRESS}), got '${address}'`);
+    throw settingError(
+      `${addressFrom === 'default' ? 'TEMPORAL_ADDRESS' : addressFrom}: expected host:port (e.g. ${DEFAULT_ADDRESS}), got '${address}'`,
+    );
   }
   const namespace = (args.string('namespace') ?? loaded.namespace ?? 'default').trim();
-  if (!namespace) throw settingError(`${args.string('namespace') !== undefined ? '--namespace' : 'TEMPORAL_NAMESPACE'}: must not be empty`);
+  if (!namespace)
+    throw settingError(
+      `${args.string('namespace') !== undefined ? '--namespace' : 'TEMPORAL_NAMESPACE'}: must not be empty`,
+    );
   return { address, addressFrom, namespace, connect: { ...loaded.connectionOptions, address } };
 }
 
@@ -80,7 +87,9 @@ export function resolveTaskQueue(env: NodeJS.ProcessEnv, args: ParsedArgs): stri
 }
 
 /** Connects, or throws a CliError with the address and a hint. The caller closes the connection. */
-export async function connectClient(settings: ConnectionSettings): Promise<{ client: Client; close(): Promise<void> }> {
+export async function connectClient(
+  settings: ConnectionSettings,
+): Promise<{ client: Client; close(): Promise<void> }> {
   let connection: Connection;
   try {
     connection = await Connection.connect({

@@ -28,7 +28,10 @@ function typeOf(failure: Error): string {
 }
 
 function detailsOf(failure: Error): unknown {
-  const details = failure instanceof ApplicationFailure || failure instanceof CancelledFailure ? failure.details : undefined;
+  const details =
+    failure instanceof ApplicationFailure || failure instanceof CancelledFailure
+      ? failure.details
+      : undefined;
   if (!details || details.length === 0) return undefined;
   return details.length === 1 ? details[0] : details;
 }
@@ -38,7 +41,11 @@ export function summariseFailure(error: unknown): FailureSummary {
   const top = error instanceof WorkflowFailedError && error.cause ? error.cause : error;
   if (!(top instanceof Error)) return { type: 'Error', message: String(top), causes: [] };
   const causes: string[] = [];
-  for (let c = (top as { cause?: unknown }).cause, depth = 0; c instanceof Error && depth < 10; c = (c as { cause?: unknown }).cause, depth++) {
+  for (
+    let c = (top as { cause?: unknown }).cause, depth = 0;
+    c instanceof Error && depth < 10;
+    c = (c as { cause?: unknown }).cause, depth++
+  ) {
     causes.push(`${typeOf(c)}: ${c.message}`);
   }
   const details = detailsOf(top);

@@ -31,7 +31,11 @@ function aborted(signal: AbortSignal | undefined): Promise<'interrupted'> {
 }
 
 /** Follows `handle` until the run ends or the user interrupts; progress goes to `ctx.err`. */
-export async function followRun(handle: WorkflowHandle, ctx: CliContext, taskQueue: string): Promise<FollowOutcome> {
+export async function followRun(
+  handle: WorkflowHandle,
+  ctx: CliContext,
+  taskQueue: string,
+): Promise<FollowOutcome> {
   const intervalMs = ctx.progressIntervalMs ?? 1000;
   const tty = ctx.err.isTTY === true;
   const startedMs = Date.now();
@@ -60,7 +64,10 @@ export async function followRun(handle: WorkflowHandle, ctx: CliContext, taskQue
     const query = handle.query(statusQuery);
     query.catch(() => undefined); // a late failure of an abandoned query is of no interest
     const answer = await Promise.race([
-      query.then((status) => ({ status }), (error: unknown) => ({ error })),
+      query.then(
+        (status) => ({ status }),
+        (error: unknown) => ({ error }),
+      ),
       wait(QUERY_PATIENCE_MS),
       ended,
       interrupted,

@@ -83,15 +83,22 @@ async function baseInputs(command: string, args: ParsedArgs): Promise<JsonObject
     try {
       text = await readFile(file, 'utf8');
     } catch (error) {
-      throw new UsageError(`--input-file: cannot read '${file}': ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, command);
+      throw new UsageError(
+        `--input-file: cannot read '${file}': ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+        command,
+      );
     }
     try {
       parsed = /\.ya?ml$/i.test(file) ? parseYaml(text) : JSON.parse(text);
     } catch (error) {
-      throw new UsageError(`--input-file '${file}' is not valid ${/\.ya?ml$/i.test(file) ? 'YAML' : 'JSON'}: ${(error as Error).message}`, command);
+      throw new UsageError(
+        `--input-file '${file}' is not valid ${/\.ya?ml$/i.test(file) ? 'YAML' : 'JSON'}: ${(error as Error).message}`,
+        command,
+      );
     }
   }
-  if (!isObject(parsed)) throw new UsageError(`the inputs must be a JSON object, got ${JSON.stringify(parsed)}`, command);
+  if (!isObject(parsed))
+    throw new UsageError(`the inputs must be a JSON object, got ${JSON.stringify(parsed)}`, command);
   return parsed;
 }
 

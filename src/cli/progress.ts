@@ -22,17 +22,23 @@ export function describeResources(status: Pick<RunStatus, 'resources'>): string 
 /** Describes the step being run: `step pollJob, poll 3`. */
 function describeStep(status: RunStatus): string | undefined {
   if (!status.currentStep) return undefined;
-  return status.iteration > 1 ? `step ${status.currentStep}, poll ${status.iteration}` : `step ${status.currentStep}`;
+  return status.iteration > 1
+    ? `step ${status.currentStep}, poll ${status.iteration}`
+    : `step ${status.currentStep}`;
 }
 
 /** The progress line at `nowMs`. */
 export function describeProgress(status: RunStatus, nowMs: number): ProgressLine {
-  const parts = [status.phase, describeStep(status), describeResources(status)].filter((p): p is string => Boolean(p));
+  const parts = [status.phase, describeStep(status), describeResources(status)].filter((p): p is string =>
+    Boolean(p),
+  );
   if (status.cancelRequested) parts.push(`cancel requested: ${status.cancelRequested}`);
   if (status.continuedAsNew > 0) parts.push(`continued as new ×${status.continuedAsNew}`);
   const key = parts.join(' · ');
   const elapsed = formatDuration(nowMs - Date.parse(status.startedAt));
   const nextPoll =
-    status.phase === 'waiting' && status.nextPollAt ? ` (next poll in ${formatDuration(Date.parse(status.nextPollAt) - nowMs + 999)})` : '';
+    status.phase === 'waiting' && status.nextPollAt
+      ? ` (next poll in ${formatDuration(Date.parse(status.nextPollAt) - nowMs + 999)})`
+      : '';
   return { key, line: `[${elapsed}] ${key}${nextPoll}` };
 }

@@ -3,9 +3,20 @@
  * workflowId, the one argument is the inputs object, on the worker's task queue.
  */
 import { randomUUID } from 'node:crypto';
-import { WorkflowExecutionAlreadyStartedError, type WorkflowHandle } from '@temporalio/client';
+import {
+  WorkflowExecutionAlreadyStartedError,
+  type WorkflowHandle,
+  type WorkflowHandleWithFirstExecutionRunId,
+} from '@temporalio/client';
 import type { JsonObject } from '../arazzo/model.js';
-import { connectionOptions, expectPositionals, helpOption, jsonOption, type OptionsConfig, type ParsedArgs } from './args.js';
+import {
+  connectionOptions,
+  expectPositionals,
+  helpOption,
+  jsonOption,
+  type OptionsConfig,
+  type ParsedArgs,
+} from './args.js';
 import { resolveTaskQueue } from './connect.js';
 import { CliError } from './errors.js';
 import { inputOptions, readInputs } from './inputs.js';
@@ -38,7 +49,12 @@ export function defaultWorkflowId(workflow: string, now = new Date()): string {
 }
 
 /** The Web UI page of a run: ARAZZO_UI_URL (e.g. http://127.0.0.1:8233) is where the UI is. */
-export function webUiUrl(env: NodeJS.ProcessEnv, namespace: string, workflowId: string, runId?: string): string | undefined {
+export function webUiUrl(
+  env: NodeJS.ProcessEnv,
+  namespace: string,
+  workflowId: string,
+  runId?: string,
+): string | undefined {
   const base = env.ARAZZO_UI_URL?.trim().replace(/\/+$/, '');
   if (!base) return undefined;
   const run = runId ? `/${encodeURIComponent(runId)}` : '';
@@ -46,13 +62,17 @@ export function webUiUrl(env: NodeJS.ProcessEnv, namespace: string, workflowId: 
 }
 
 /** Starts the run the flags describe. */
-export async function startArazzoRun(command: string, args: ParsedArgs, ctx: CliContext): Promise<StartedRun> {
+export async function startArazzoRun(
+  command: string,
+  args: ParsedArgs,
+  ctx: CliContext,
+): Promise<StartedRun> {
   const [workflow] = expectPositionals(command, args, ['workflow']) as [string];
   const inputs = await readInputs(command, args);
   const taskQueue = resolveTaskQueue(ctx.env, args);
   const workflowId = args.string('id') ?? defaultWorkflowId(workflow);
   const namespace = ctx.client.options.namespace;
-  let handle: WorkflowHandle;
+  let handle: WorkflowHandleWithFirstExecutionRunId;
   try {
     handle = await ctx.client.workflow.start(workflow, { taskQueue, workflowId, args: [inputs] });
   } catch (error) {

@@ -111,52 +111,18 @@ function failure(message: string, type: string, details?: unknown): ApplicationF
  */
 export async function runArazzoWorkflow(inputs: unknown, extra?: WorkflowArgument): Promise<JsonObject> {
   const info = workflowInfo();
-  let plan: ExecutionPlan;
-  let state: RunState;
-  let move: Move;
-  let startedAtMs: number;
+  let plan!: ExecutionPlan;
+  let state!: RunState;
+  let move!: Move;
+  let startedAtMs = Date.now();
   let continuedAsNew = 0;
   let phase: RunStatus['phase'] = 'starting';
   let nextPollAtMs: number | undefined;
   let cancelRequested: { reason: string } | undefined;
   let wake = false;
 
-  if (extra && 'carried' in extra) {
-    ({ plan, state, move, startedAtMs } = extra.carried);
-    continuedAsNew = extra.carried.continuedAsNew + 1;
-    cancelRequested = state.cancelRequested;
-  } else {
-    // Resolve the plan and check the inputs at the edge, in a local activity: its result is
-    // recorded in history, so a later catalog edit never changes this run.
-    const prepared = await prepareArazzoRun({
-      workflowType: info.workflowType,
-      inputs,
-      ...(extra && 'plan' in extra ? { plan: extra.plan } : {}),
-    });
-    plan = prepared.plan;
-    startedAtMs = Date.now();
-    const started: Transition = startRun(plan, prepared.inputs);
-    ({ state, move } = started);
-    upsertMemo({
-      arazzoWorkflowId: plan.workflowId,
-      document: plan.documentPath,
-      documentHash: plan.documentHash,
-      inputs: prepared.memoInputs,
-    });
-  }
-
-  const { waitTimeoutSeconds, executionTimeoutSeconds } = plan.options;
-  const waitDeadlineMs = waitTimeoutSeconds > 0 ? startedAtMs + waitTimeoutSeconds * 1000 : undefined;
-  const executionDeadlineMs = executionTimeoutSeconds > 0 ? startedAtMs + executionTimeoutSeconds * 1000 : undefined;
-  const activities = callActivities(plan);
-  const reads = readActivities(plan);
-  /** The activity that runs a request: a local one for safe reads when the run says so. */
-  const activityFor = (request: HttpRequestSpec): CallActivity => {
-    const safe = request.method === 'GET' || request.method === 'HEAD';
-    const proxy = safe && plan.options.readActivity === 'local' ? reads : activities;
-    return proxy[request.operation]!;
-  };
-
+  // Messages are answered from the first moment, even before the plan is resolved.
+  let prepared = false;
   setHandler(cancelSignal, (request) => {
     if (cancelRequested) return;
     cancelRequested = { reason: request?.reason ?? 'cancelled by signal' };
@@ -164,6 +130,21 @@ export async function runArazzoWorkflow(inputs: unknown, extra?: WorkflowArgumen
     log.info('cancel requested', { reason: cancelRequested.reason });
   });
   setHandler(statusQuery, (): RunStatus => {
+    if (!prepared) {
+      return {
+        arazzoWorkflowId: info.workflowType,
+        documentPath: '',
+        documentHash: '',
+        phase,
+        iteration: 0,
+        stepsExecuted: 0,
+        resources: [],
+        stepOutputs: {},
+        startedAt: toIso(info.startTime.getTime()),
+        ...(cancelRequested ? { cancelRequested: cancelRequested.reason } : {}),
+        continuedAsNew,
+      };
+    }
     const current = move.type === 'call' || move.type === 'runWorkflow' ? move.stepId : undefined;
     return {
       arazzoWorkflowId: plan.workflowId,
@@ -184,12 +165,51 @@ export async function runArazzoWorkflow(inputs: unknown, extra?: WorkflowArgumen
       stepOutputs: Object.fromEntries(Object.entries(state.steps).map(([k, v]) => [k, v.outputs])),
       ...(nextPollAtMs !== undefined ? { nextPollAt: toIso(nextPollAtMs) } : {}),
       startedAt: toIso(startedAtMs),
-      ...(waitDeadlineMs !== undefined ? { waitDeadline: toIso(waitDeadlineMs) } : {}),
-      ...(executionDeadlineMs !== undefined ? { executionDeadline: toIso(executionDeadlineMs) } : {}),
+      ...(plan.options.waitTimeoutSeconds > 0 ? { waitDeadline: toIso(startedAtMs + plan.options.waitTimeoutSeconds * 1000) } : {}),
+      ...(plan.options.executionTimeoutSeconds > 0
+        ? { executionDeadline: toIso(startedAtMs + plan.options.executionTimeoutSeconds * 1000) }
+        : {}),
       ...(cancelRequested ? { cancelRequested: cancelRequested.reason } : {}),
       continuedAsNew,
     };
   });
+
+  if (extra && 'carried' in extra) {
+    ({ plan, state, move, startedAtMs } = extra.carried);
+    continuedAsNew = extra.carried.continuedAsNew + 1;
+    cancelRequested = state.cancelRequested;
+  } else {
+    // Resolve the plan and check the inputs at the edge, in a local activity: its result is
+    // recorded in history, so a later catalog edit never changes this run.
+    const resolved = await prepareArazzoRun({
+      workflowType: info.workflowType,
+      inputs,
+      ...(extra && 'plan' in extra ? { plan: extra.plan } : {}),
+    });
+    plan = resolved.plan;
+    startedAtMs = Date.now();
+    const started: Transition = startRun(plan, resolved.inputs);
+    ({ state, move } = started);
+    upsertMemo({
+      arazzoWorkflowId: plan.workflowId,
+      document: plan.documentPath,
+      documentHash: plan.documentHash,
+      inputs: resolved.memoInputs,
+    });
+  }
+
+  prepared = true;
+  const { waitTimeoutSeconds, executionTimeoutSeconds } = plan.options;
+  const waitDeadlineMs = waitTimeoutSeconds > 0 ? startedAtMs + waitTimeoutSeconds * 1000 : undefined;
+  const executionDeadlineMs = executionTimeoutSeconds > 0 ? startedAtMs + executionTimeoutSeconds * 1000 : undefined;
+  const activities = callActivities(plan);
+  const reads = readActivities(plan);
+  /** The activity that runs a request: a local one for safe reads when the run says so. */
+  const activityFor = (request: HttpRequestSpec): CallActivity => {
+    const safe = request.method === 'GET' || request.method === 'HEAD';
+    const proxy = safe && plan.options.readActivity === 'local' ? reads : activities;
+    return proxy[request.operation]!;
+  };
 
   /** Sends the cancel request of every resource still active; each at most once. */
   const cancelActiveResources = async (why: string): Promise<void> => {

@@ -55,11 +55,16 @@ Examples:
     try {
       description = await handle.describe();
     } catch (error) {
-      if (error instanceof WorkflowNotFoundError) throw new CliError(`no run with workflow id '${workflowId}' in namespace ${ctx.client.options.namespace}`);
+      if (error instanceof WorkflowNotFoundError)
+        throw new CliError(
+          `no run with workflow id '${workflowId}' in namespace ${ctx.client.options.namespace}`,
+        );
       throw error;
     }
     if (description.status.name !== 'RUNNING') {
-      throw new CliError(`${workflowId} is not running: it ended ${description.status.name}; nothing to cancel`);
+      throw new CliError(
+        `${workflowId} is not running: it ended ${description.status.name}; nothing to cancel`,
+      );
     }
     // Address the run just described, so a newer run reusing the id is never cancelled by mistake.
     const run = ctx.client.workflow.getHandle(workflowId, description.runId, { followRuns: true });
@@ -70,10 +75,16 @@ Examples:
 
     if (!args.flag('wait')) {
       if (args.flag('json')) writeJson(ctx.out, summary);
-      else ctx.out.write(`${temporal ? 'Temporal cancellation requested' : `Cancel signal sent (reason: ${reason})`} for ${workflowId}; the run cancels its job and ends.\n`);
+      else
+        ctx.out.write(
+          `${temporal ? 'Temporal cancellation requested' : `Cancel signal sent (reason: ${reason})`} for ${workflowId}; the run cancels its job and ends.\n`,
+        );
       return ExitCode.ok;
     }
-    if (!args.flag('json')) ctx.err.write(`${temporal ? 'Cancellation requested' : 'Cancel signal sent'}; waiting for ${workflowId} to end...\n`);
+    if (!args.flag('json'))
+      ctx.err.write(
+        `${temporal ? 'Cancellation requested' : 'Cancel signal sent'}; waiting for ${workflowId} to end...\n`,
+      );
     const ended = await run.result().then(
       (outputs: unknown) => ({ status: 'COMPLETED', outputs }),
       (error: unknown) => ({ status: 'ENDED', failure: summariseFailure(error) }),
@@ -83,7 +94,8 @@ Examples:
     else if ('outputs' in ended) {
       const outputs = ended.outputs;
       ctx.out.write(`${workflowId} ended ${final}\n`);
-      if (typeof outputs === 'object' && outputs !== null) ctx.out.write(`outputs:\n${formatFields(outputs as Record<string, unknown>)}`);
+      if (typeof outputs === 'object' && outputs !== null)
+        ctx.out.write(`outputs:\n${formatFields(outputs as Record<string, unknown>)}`);
     } else ctx.out.write(`${workflowId} ended ${final}: ${formatFailure(ended.failure)}`);
     return ExitCode.ok;
   },

@@ -52,11 +52,16 @@ export function describeInputs(document: ArazzoDocument, workflow: Workflow): In
       if (target) queue.push(target);
     }
     if (Array.isArray(schema.allOf)) queue.push(...(schema.allOf as unknown[]));
-    if (Array.isArray(schema.required)) for (const name of schema.required) if (typeof name === 'string') required.add(name);
+    if (Array.isArray(schema.required))
+      for (const name of schema.required) if (typeof name === 'string') required.add(name);
     if (!isRecord(schema.properties)) continue;
     for (const [name, raw] of Object.entries(schema.properties)) {
       if (fields.has(name) || !isRecord(raw)) continue;
-      const type = Array.isArray(raw.type) ? raw.type.join('|') : typeof raw.type === 'string' ? raw.type : undefined;
+      const type = Array.isArray(raw.type)
+        ? raw.type.join('|')
+        : typeof raw.type === 'string'
+          ? raw.type
+          : undefined;
       fields.set(name, {
         name,
         required: false,
@@ -68,15 +73,21 @@ export function describeInputs(document: ArazzoDocument, workflow: Workflow): In
       });
     }
   }
-  return [...fields.values()].map((f) => ({ ...f, required: required.has(f.name) })).sort((a, b) => Number(b.required) - Number(a.required));
+  return [...fields.values()]
+    .map((f) => ({ ...f, required: required.has(f.name) }))
+    .sort((a, b) => Number(b.required) - Number(a.required));
 }
 
 function describeField(field: InputField): string {
   const facts = [
     `${field.type ?? 'any'}${field.format ? ` (${field.format})` : ''}`,
     field.required ? 'required' : 'optional',
-    ...(field.enum ? [`one of ${field.enum.map((v) => (typeof v === 'string' ? v : JSON.stringify(v))).join('|')}`] : []),
-    ...(field.default !== undefined ? [`default ${typeof field.default === 'string' ? field.default : JSON.stringify(field.default)}`] : []),
+    ...(field.enum
+      ? [`one of ${field.enum.map((v) => (typeof v === 'string' ? v : JSON.stringify(v))).join('|')}`]
+      : []),
+    ...(field.default !== undefined
+      ? [`default ${typeof field.default === 'string' ? field.default : JSON.stringify(field.default)}`]
+      : []),
   ];
   return facts.join(', ');
 }
@@ -90,10 +101,13 @@ function placeholder(field: InputField): string {
 
 function describeOptions(options: RunOptions): string {
   const parts = [`poll every ${options.pollIntervalSeconds} s`];
-  if (options.pollBackoff !== 1) parts.push(`×${options.pollBackoff} up to ${options.maxPollIntervalSeconds} s`);
-  if (options.failOnStatuses.length > 0) parts.push(`fails (${options.failErrorType}) when a job ends ${options.failOnStatuses.join('/')}`);
+  if (options.pollBackoff !== 1)
+    parts.push(`×${options.pollBackoff} up to ${options.maxPollIntervalSeconds} s`);
+  if (options.failOnStatuses.length > 0)
+    parts.push(`fails (${options.failErrorType}) when a job ends ${options.failOnStatuses.join('/')}`);
   if (options.waitTimeoutSeconds > 0) parts.push(`wait timeout ${options.waitTimeoutSeconds} s`);
-  if (options.executionTimeoutSeconds > 0) parts.push(`execution timeout ${options.executionTimeoutSeconds} s`);
+  if (options.executionTimeoutSeconds > 0)
+    parts.push(`execution timeout ${options.executionTimeoutSeconds} s`);
   parts.push(`on conflict: ${options.onConflict}`);
   return parts.join(', ');
 }
@@ -123,12 +137,19 @@ Examples:
   async run(args, ctx) {
     expectPositionals('catalog', args, []);
     const loaded = loadWorkerConfig(ctx.env);
-    if (!loaded.ok) throw new CliError(`the worker settings have problems:\n${loaded.errors.map((e) => `  ${e}`).join('\n')}`, ExitCode.usage);
+    if (!loaded.ok)
+      throw new CliError(
+        `the worker settings have problems:\n${loaded.errors.map((e) => `  ${e}`).join('\n')}`,
+        ExitCode.usage,
+      );
     let catalog;
     try {
       ({ catalog } = await loadWorkerCatalog(loaded.config));
     } catch (error) {
-      if (error instanceof WorkerSetupError) throw new CliError(`the catalog has errors (the worker would refuse to start):\n${error.problems.map((p) => `  ${p}`).join('\n')}`);
+      if (error instanceof WorkerSetupError)
+        throw new CliError(
+          `the catalog has errors (the worker would refuse to start):\n${error.problems.map((p) => `  ${p}`).join('\n')}`,
+        );
       throw error;
     }
     const entries: CatalogEntry[] = [...catalog.workflows.values()]
@@ -160,10 +181,15 @@ Examples:
       const width = Math.max(0, ...entry.inputs.map((f) => f.name.length));
       ctx.out.write(entry.inputs.length > 0 ? '  inputs:\n' : '  inputs: none\n');
       for (const field of entry.inputs) {
-        ctx.out.write(`    ${field.name.padEnd(width)}  ${describeField(field)}${field.description ? `. ${field.description}` : ''}\n`);
+        ctx.out.write(
+          `    ${field.name.padEnd(width)}  ${describeField(field)}${field.description ? `. ${field.description}` : ''}\n`,
+        );
       }
       ctx.out.write(`  options: ${describeOptions(entry.options)}\n`);
-      const example = entry.inputs.filter((f) => f.required).map((f) => ` --input ${f.name}=${placeholder(f)}`).join('');
+      const example = entry.inputs
+        .filter((f) => f.required)
+        .map((f) => ` --input ${f.name}=${placeholder(f)}`)
+        .join('');
       ctx.out.write(`  run: arazzo-temporal run ${entry.workflowId}${example}\n\n`);
     }
     return ExitCode.ok;

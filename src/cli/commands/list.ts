@@ -1,6 +1,13 @@
 /** `arazzo-temporal list`: recent runs on the worker's task queue, newest first. */
 import type { WorkflowExecutionInfo } from '@temporalio/client';
-import { connectionHelp, connectionOptions, expectPositionals, helpOption, jsonOption, positiveInteger } from '../args.js';
+import {
+  connectionHelp,
+  connectionOptions,
+  expectPositionals,
+  helpOption,
+  jsonOption,
+  positiveInteger,
+} from '../args.js';
 import type { ClientCommand } from '../command.js';
 import { ExitCode, UsageError } from '../errors.js';
 import { formatTable, formatTime, formatValue, writeJson } from '../output.js';
@@ -21,18 +28,25 @@ const STATUSES: Record<string, string> = {
 
 /** A value inside a visibility query's single quotes. */
 function quote(command: string, flag: string, value: string): string {
-  if (/['\\\n]/.test(value)) throw new UsageError(`${flag} must not contain quotes or backslashes, got '${value}'`, command);
+  if (/['\\\n]/.test(value))
+    throw new UsageError(`${flag} must not contain quotes or backslashes, got '${value}'`, command);
   return `'${value}'`;
 }
 
 /** The visibility query for the flags. */
 export function buildListQuery(filters: { taskQueue?: string; workflow?: string; status?: string }): string {
   const clauses: string[] = [];
-  if (filters.taskQueue !== undefined) clauses.push(`TaskQueue = ${quote('list', '--task-queue', filters.taskQueue)}`);
-  if (filters.workflow !== undefined) clauses.push(`WorkflowType = ${quote('list', '--workflow', filters.workflow)}`);
+  if (filters.taskQueue !== undefined)
+    clauses.push(`TaskQueue = ${quote('list', '--task-queue', filters.taskQueue)}`);
+  if (filters.workflow !== undefined)
+    clauses.push(`WorkflowType = ${quote('list', '--workflow', filters.workflow)}`);
   if (filters.status !== undefined) {
     const status = STATUSES[filters.status.toLowerCase()];
-    if (!status) throw new UsageError(`--status expects one of ${Object.keys(STATUSES).join(', ')}, got '${filters.status}'`, 'list');
+    if (!status)
+      throw new UsageError(
+        `--status expects one of ${Object.keys(STATUSES).join(', ')}, got '${filters.status}'`,
+        'list',
+      );
     clauses.push(`ExecutionStatus = '${status}'`);
   }
   return clauses.join(' AND ');
@@ -59,7 +73,9 @@ function toListed(info: WorkflowExecutionInfo): ListedRun {
     status: info.status.name,
     startTime: info.startTime.toISOString(),
     ...(info.closeTime ? { closeTime: info.closeTime.toISOString() } : {}),
-    ...(connectionId !== undefined && connectionId !== null ? { connectionId: formatValue(connectionId) } : {}),
+    ...(connectionId !== undefined && connectionId !== null
+      ? { connectionId: formatValue(connectionId) }
+      : {}),
     taskQueue: info.taskQueue,
   };
 }
@@ -114,7 +130,10 @@ Examples:
     const runs: ListedRun[] = [];
     // The connection id lives in the memo, which visibility cannot filter on: filter here, over a bounded scan.
     let scanned = 0;
-    for await (const info of ctx.client.workflow.list({ query, pageSize: Math.min(1000, connection ? 200 : limit) })) {
+    for await (const info of ctx.client.workflow.list({
+      query,
+      pageSize: Math.min(1000, connection ? 200 : limit),
+    })) {
       if (++scanned > 5000) break;
       const run = toListed(info);
       if (connection !== undefined && run.connectionId !== connection) continue;

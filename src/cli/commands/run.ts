@@ -41,7 +41,9 @@ Examples:
   async run(args, ctx) {
     const started = await startArazzoRun('run', args, ctx);
     const json = args.flag('json');
-    ctx.err.write(`Started ${started.workflow} as ${started.workflowId} (run ${started.runId}, task queue ${started.taskQueue})\n`);
+    ctx.err.write(
+      `Started ${started.workflow} as ${started.workflowId} (run ${started.runId}, task queue ${started.taskQueue})\n`,
+    );
     if (started.url) ctx.err.write(`Web UI: ${started.url}\n`);
     const t0 = Date.now();
     const outcome = await followRun(started.handle, ctx, started.taskQueue);
@@ -59,13 +61,20 @@ Examples:
     if (outcome.kind === 'completed') {
       if (json) writeJson(ctx.out, { ...ids, status: 'COMPLETED', outputs: outcome.outputs });
       else {
-        ctx.out.write(`Completed ${started.workflow} in ${formatDuration(Date.now() - t0)} (${started.workflowId})\n`);
-        ctx.out.write(Object.keys(outcome.outputs).length > 0 ? `outputs:\n${formatFields(outcome.outputs)}` : 'no outputs\n');
+        ctx.out.write(
+          `Completed ${started.workflow} in ${formatDuration(Date.now() - t0)} (${started.workflowId})\n`,
+        );
+        ctx.out.write(
+          Object.keys(outcome.outputs).length > 0
+            ? `outputs:\n${formatFields(outcome.outputs)}`
+            : 'no outputs\n',
+        );
       }
       return ExitCode.ok;
     }
     if (json) writeJson(ctx.out, { ...ids, status: 'FAILED', failure: outcome.failure });
-    else ctx.err.write(`Failed ${started.workflow} (${started.workflowId}): ${formatFailure(outcome.failure)}`);
+    else
+      ctx.err.write(`Failed ${started.workflow} (${started.workflowId}): ${formatFailure(outcome.failure)}`);
     return ExitCode.failed;
   },
 };

@@ -11,7 +11,14 @@ import {
   type ScheduleSummary,
 } from '@temporalio/client';
 import type { JsonObject } from '../../arazzo/model.js';
-import { connectionHelp, connectionOptions, expectPositionals, helpOption, jsonOption, type ParsedArgs } from '../args.js';
+import {
+  connectionHelp,
+  connectionOptions,
+  expectPositionals,
+  helpOption,
+  jsonOption,
+  type ParsedArgs,
+} from '../args.js';
 import type { ClientCommand } from '../command.js';
 import { resolveTaskQueue } from '../connect.js';
 import { CliError, ExitCode, UsageError } from '../errors.js';
@@ -53,7 +60,8 @@ interface ScheduleMemo {
 
 function readScheduleMemo(memo: Record<string, unknown> | undefined): ScheduleMemo {
   const m = memo ?? {};
-  const strings = (v: unknown) => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : undefined);
+  const strings = (v: unknown) =>
+    Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : undefined;
   const cron = strings(m.cron);
   const every = strings(m.every);
   return {
@@ -69,7 +77,11 @@ function scheduleNotFound(id: string): CliError {
 }
 
 /** Runs `action` on the schedule, turning "not found" into one clear message. */
-async function onSchedule<T>(ctx: CliContext, id: string, action: (handle: ScheduleHandle) => Promise<T>): Promise<T> {
+async function onSchedule<T>(
+  ctx: CliContext,
+  id: string,
+  action: (handle: ScheduleHandle) => Promise<T>,
+): Promise<T> {
   try {
     return await action(ctx.client.schedule.getHandle(id));
   } catch (error) {
@@ -81,15 +93,23 @@ async function onSchedule<T>(ctx: CliContext, id: string, action: (handle: Sched
 async function create(args: ParsedArgs, ctx: CliContext): Promise<number> {
   const [workflow] = expectPositionals('schedule create', args, ['workflow']) as [string];
   const scheduleId = args.string('id');
-  if (!scheduleId) throw new UsageError('--id <scheduleId> is required (a name such as sync-orders-hourly)', 'schedule');
+  if (!scheduleId)
+    throw new UsageError('--id <scheduleId> is required (a name such as sync-orders-hourly)', 'schedule');
   const cron = args.strings('cron');
   const every = args.strings('every');
   if (cron.length === 0 && every.length === 0) {
-    throw new UsageError("give when to run: --cron '0 * * * *' (or @hourly, @daily, ...) or --every 30m", 'schedule');
+    throw new UsageError(
+      "give when to run: --cron '0 * * * *' (or @hourly, @daily, ...) or --every 30m",
+      'schedule',
+    );
   }
   const overlapName = args.string('overlap') ?? 'skip';
   const overlap = OVERLAP[overlapName];
-  if (!overlap) throw new UsageError(`--overlap expects one of ${Object.keys(OVERLAP).join(', ')}, got '${overlapName}'`, 'schedule');
+  if (!overlap)
+    throw new UsageError(
+      `--overlap expects one of ${Object.keys(OVERLAP).join(', ')}, got '${overlapName}'`,
+      'schedule',
+    );
   const inputs: JsonObject = await readInputs('schedule', args);
   const taskQueue = resolveTaskQueue(ctx.env, args);
   const timezone = args.string('timezone');
@@ -107,33 +127,57 @@ async function create(args: ParsedArgs, ctx: CliContext): Promise<number> {
       scheduleId,
       spec: {
         ...(cron.length ? { cronExpressions: cron } : {}),
-        ...(every.length ? { intervals: every.map((e) => ({ every: e as `${number}${'s' | 'm' | 'h' | 'd'}` })) } : {}),
+        ...(every.length
+          ? { intervals: every.map((e) => ({ every: e as `${number}${'s' | 'm' | 'h' | 'd'}` })) }
+          : {}),
         ...(timezone ? { timezone } : {}),
       },
       // The server appends the scheduled time to this id: one workflow id per sync.
-      action: { type: 'startWorkflow', workflowType: workflow, args: [inputs], taskQueue, workflowId: scheduleId },
+      action: {
+        type: 'startWorkflow',
+        workflowType: workflow,
+        args: [inputs],
+        taskQueue,
+        workflowId: scheduleId,
+      },
       policies: { overlap },
       memo: memo as Record<string, unknown>,
       state: { paused: args.flag('paused'), ...(note ? { note } : {}) },
     });
   } catch (error) {
     if (error instanceof ScheduleAlreadyRunning) {
-      throw new CliError(`a schedule '${scheduleId}' already exists; delete it first (arazzo-temporal schedule delete ${scheduleId}) or pick another --id`);
+      throw new CliError(
+        `a schedule '${scheduleId}' already exists; delete it first (arazzo-temporal schedule delete ${scheduleId}) or pick another --id`,
+      );
     }
     const message = (error as Error).message;
     // Bad cron text, time zone or interval: the server (or the SDK) says which.
-    if (/cron|interval|timezone|time zone|invalid|ms-formatted/i.test(message)) throw new UsageError(`the schedule was refused: ${message}`, 'schedule');
+    if (/cron|interval|timezone|time zone|invalid|ms-formatted/i.test(message))
+      throw new UsageError(`the schedule was refused: ${message}`, 'schedule');
     throw error;
   }
   const described = await handle.describe();
   const next = described.info.nextActionTimes.slice(0, 3);
   if (args.flag('json')) {
-    writeJson(ctx.out, { scheduleId, workflow, taskQueue, ...memo, overlap: overlapName, paused: described.state.paused, inputs, nextRuns: next.map((d) => d.toISOString()) });
+    writeJson(ctx.out, {
+      scheduleId,
+      workflow,
+      taskQueue,
+      ...memo,
+      overlap: overlapName,
+      paused: described.state.paused,
+      inputs,
+      nextRuns: next.map((d) => d.toISOString()),
+    });
     return ExitCode.ok;
   }
-  ctx.out.write(`Created schedule ${scheduleId}: ${workflow} ${[...cron.map((c) => `cron '${c}'`), ...every.map((e) => `every ${e}`)].join(', ')}${timezone ? ` (${timezone})` : ''}, overlap ${overlapName}${described.state.paused ? ', paused' : ''}\n`);
+  ctx.out.write(
+    `Created schedule ${scheduleId}: ${workflow} ${[...cron.map((c) => `cron '${c}'`), ...every.map((e) => `every ${e}`)].join(', ')}${timezone ? ` (${timezone})` : ''}, overlap ${overlapName}${described.state.paused ? ', paused' : ''}\n`,
+  );
   if (next.length > 0) ctx.out.write(`  next runs: ${next.map((d) => formatTime(d)).join(', ')}\n`);
-  ctx.out.write(`  run it now: arazzo-temporal schedule trigger ${scheduleId}\n  remove it:  arazzo-temporal schedule delete ${scheduleId}\n`);
+  ctx.out.write(
+    `  run it now: arazzo-temporal schedule trigger ${scheduleId}\n  remove it:  arazzo-temporal schedule delete ${scheduleId}\n`,
+  );
   return ExitCode.ok;
 }
 
@@ -163,7 +207,9 @@ function toListed(summary: ScheduleSummary): ListedSchedule {
     paused: summary.state.paused,
     ...(summary.state.note ? { note: summary.state.note } : {}),
     ...(next ? { nextRun: next.toISOString() } : {}),
-    ...(last ? { lastRun: { workflowId: last.action.workflow.workflowId, at: last.takenAt.toISOString() } } : {}),
+    ...(last
+      ? { lastRun: { workflowId: last.action.workflow.workflowId, at: last.takenAt.toISOString() } }
+      : {}),
   };
 }
 
@@ -190,7 +236,8 @@ async function list(args: ParsedArgs, ctx: CliContext): Promise<number> {
       schedules.map((s) => [
         s.scheduleId,
         s.workflow ?? '-',
-        [...(s.cron ?? []), ...(s.every ?? []).map((e) => `every ${e}`)].join(', ') + (s.timezone ? ` ${s.timezone}` : '') || '-',
+        [...(s.cron ?? []), ...(s.every ?? []).map((e) => `every ${e}`)].join(', ') +
+          (s.timezone ? ` ${s.timezone}` : '') || '-',
         s.paused ? '-' : formatTime(s.nextRun),
         s.paused ? 'paused' : 'active',
         s.lastRun ? `${s.lastRun.workflowId}` : '-',
@@ -201,7 +248,11 @@ async function list(args: ParsedArgs, ctx: CliContext): Promise<number> {
 }
 
 /** delete, trigger, pause, unpause: one schedule id, one call. */
-async function simple(sub: 'delete' | 'trigger' | 'pause' | 'unpause', args: ParsedArgs, ctx: CliContext): Promise<number> {
+async function simple(
+  sub: 'delete' | 'trigger' | 'pause' | 'unpause',
+  args: ParsedArgs,
+  ctx: CliContext,
+): Promise<number> {
   const [id] = expectPositionals(`schedule ${sub}`, args, ['scheduleId']) as [string];
   const note = args.string('note');
   await onSchedule(ctx, id, async (handle) => {
@@ -212,7 +263,10 @@ async function simple(sub: 'delete' | 'trigger' | 'pause' | 'unpause', args: Par
   });
   const done = { delete: 'Deleted', trigger: 'Triggered', pause: 'Paused', unpause: 'Unpaused' }[sub];
   if (args.flag('json')) writeJson(ctx.out, { scheduleId: id, action: sub });
-  else ctx.out.write(`${done} schedule ${id}${sub === 'trigger' ? ': a run starts now (see arazzo-temporal list)' : ''}\n`);
+  else
+    ctx.out.write(
+      `${done} schedule ${id}${sub === 'trigger' ? ': a run starts now (see arazzo-temporal list)' : ''}\n`,
+    );
   return ExitCode.ok;
 }
 
@@ -263,7 +317,8 @@ Examples:
 `,
   async run(args, ctx) {
     const [sub, ...rest] = args.positionals;
-    if (sub === undefined) throw new UsageError('missing subcommand: create, list, trigger, pause, unpause or delete', 'schedule');
+    if (sub === undefined)
+      throw new UsageError('missing subcommand: create, list, trigger, pause, unpause or delete', 'schedule');
     // Flags may come before or after the subcommand; parseArgs already took them all.
     const subArgs: ParsedArgs = { ...args, positionals: rest };
     switch (sub) {
@@ -277,7 +332,10 @@ Examples:
       case 'unpause':
         return simple(sub, subArgs, ctx);
       default:
-        throw new UsageError(`unknown subcommand '${sub}': expected create, list, trigger, pause, unpause or delete`, 'schedule');
+        throw new UsageError(
+          `unknown subcommand '${sub}': expected create, list, trigger, pause, unpause or delete`,
+          'schedule',
+        );
     }
   },
 };

@@ -33,7 +33,14 @@ Examples:
     const started = await startArazzoRun('start', args, ctx);
     const { workflowId, runId, namespace, taskQueue, url } = started;
     if (args.flag('json')) {
-      writeJson(ctx.out, { workflowId, runId, workflow: started.workflow, namespace, taskQueue, ...(url ? { url } : {}) });
+      writeJson(ctx.out, {
+        workflowId,
+        runId,
+        workflow: started.workflow,
+        namespace,
+        taskQueue,
+        ...(url ? { url } : {}),
+      });
       return ExitCode.ok;
     }
     ctx.out.write(`Started ${started.workflow}\n  workflow id: ${workflowId}\n  run id:      ${runId}\n`);

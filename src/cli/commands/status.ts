@@ -26,16 +26,24 @@ export function readMemo(memo: Record<string, unknown> | undefined): RunMemo {
     ...(str(m.arazzoWorkflowId) ? { arazzoWorkflowId: str(m.arazzoWorkflowId) } : {}),
     ...(str(m.document) ? { document: str(m.document) } : {}),
     ...(str(m.documentHash) ? { documentHash: str(m.documentHash) } : {}),
-    ...(typeof inputs === 'object' && inputs !== null && !Array.isArray(inputs) ? { inputs: inputs as JsonObject } : {}),
+    ...(typeof inputs === 'object' && inputs !== null && !Array.isArray(inputs)
+      ? { inputs: inputs as JsonObject }
+      : {}),
   };
 }
 
 /** Asks the run for its status; undefined when no worker answers in time. */
-async function queryStatus(description: WorkflowExecutionDescription, ask: () => Promise<RunStatus>): Promise<RunStatus | undefined> {
+async function queryStatus(
+  description: WorkflowExecutionDescription,
+  ask: () => Promise<RunStatus>,
+): Promise<RunStatus | undefined> {
   if (description.status.name !== 'RUNNING') return undefined;
   const query = ask();
   query.catch(() => undefined);
-  return Promise.race([query.catch(() => undefined), new Promise<undefined>((r) => setTimeout(() => r(undefined), 3000))]);
+  return Promise.race([
+    query.catch(() => undefined),
+    new Promise<undefined>((r) => setTimeout(() => r(undefined), 3000)),
+  ]);
 }
 
 export const statusCommand: ClientCommand = {
@@ -66,7 +74,10 @@ Examples:
     try {
       description = await handle.describe();
     } catch (error) {
-      if (error instanceof WorkflowNotFoundError) throw new CliError(`no run with workflow id '${workflowId}' in namespace ${ctx.client.options.namespace}`);
+      if (error instanceof WorkflowNotFoundError)
+        throw new CliError(
+          `no run with workflow id '${workflowId}' in namespace ${ctx.client.options.namespace}`,
+        );
       throw error;
     }
     const memo = readMemo(description.memo);
@@ -105,22 +116,36 @@ Examples:
       ['workflow id', workflowId],
       ['run id', description.runId],
       ['status', description.status.name + (progress ? ` (${progress.phase})` : '')],
-      ['arazzo', `${memo.arazzoWorkflowId ?? description.type}${memo.document ? ` from ${memo.document}` : ''}`],
-      ['started', `${formatTime(description.startTime)} (${formatDuration(end.getTime() - description.startTime.getTime())} ${description.closeTime ? 'long' : 'ago'})`],
+      [
+        'arazzo',
+        `${memo.arazzoWorkflowId ?? description.type}${memo.document ? ` from ${memo.document}` : ''}`,
+      ],
+      [
+        'started',
+        `${formatTime(description.startTime)} (${formatDuration(end.getTime() - description.startTime.getTime())} ${description.closeTime ? 'long' : 'ago'})`,
+      ],
     ];
     if (description.closeTime) lines.push(['ended', formatTime(description.closeTime)]);
     lines.push(['task queue', description.taskQueue]);
     if (progress) {
-      if (progress.currentStep) lines.push(['step', `${progress.currentStep}${progress.iteration > 1 ? ` (poll ${progress.iteration})` : ''}`]);
+      if (progress.currentStep)
+        lines.push([
+          'step',
+          `${progress.currentStep}${progress.iteration > 1 ? ` (poll ${progress.iteration})` : ''}`,
+        ]);
       lines.push(['job(s)', describeResources(progress)]);
       if (progress.nextPollAt) lines.push(['next poll', formatTime(progress.nextPollAt)]);
       if (progress.cancelRequested) lines.push(['cancel', `requested: ${progress.cancelRequested}`]);
     } else if (description.status.name === 'RUNNING') {
-      lines.push(['progress', `no answer to the status query: is a worker polling task queue ${description.taskQueue}?`]);
+      lines.push([
+        'progress',
+        `no answer to the status query: is a worker polling task queue ${description.taskQueue}?`,
+      ]);
     }
     if (url) lines.push(['Web UI', url]);
     for (const [label, value] of lines) ctx.out.write(`${`${label}:`.padEnd(13)}${value}\n`);
-    if (memo.inputs && Object.keys(memo.inputs).length > 0) ctx.out.write(`inputs:\n${formatFields(memo.inputs)}`);
+    if (memo.inputs && Object.keys(memo.inputs).length > 0)
+      ctx.out.write(`inputs:\n${formatFields(memo.inputs)}`);
     if (outputs) ctx.out.write(`outputs:\n${formatFields(outputs)}`);
     if (failure) ctx.out.write(`failure:     ${formatFailure(failure)}`);
     return ExitCode.ok;

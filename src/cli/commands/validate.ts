@@ -29,14 +29,24 @@ Examples:
 `,
   async run(args, ctx) {
     const loaded = loadWorkerConfig(ctx.env);
-    const sourceOverrides: Record<string, string> = loaded.ok ? { ...loaded.config.sourceOverrides } : { airbyteApi: bundledAirbyteDescription };
+    const sourceOverrides: Record<string, string> = loaded.ok
+      ? { ...loaded.config.sourceOverrides }
+      : { airbyteApi: bundledAirbyteDescription };
     for (const entry of args.strings('source')) {
       const eq = entry.indexOf('=');
-      if (eq <= 0 || eq === entry.length - 1) throw new UsageError(`--source expects name=path-or-url, got '${entry}'`, 'validate');
+      if (eq <= 0 || eq === entry.length - 1)
+        throw new UsageError(`--source expects name=path-or-url, got '${entry}'`, 'validate');
       const location = entry.slice(eq + 1);
-      sourceOverrides[entry.slice(0, eq)] = /^[a-z][a-z0-9+.-]*:/i.test(location) ? location : resolve(location);
+      sourceOverrides[entry.slice(0, eq)] = /^[a-z][a-z0-9+.-]*:/i.test(location)
+        ? location
+        : resolve(location);
     }
     if (args.positionals.length === 0) throw new UsageError('missing <file or folder>', 'validate');
-    return runValidateCommand(args.positionals, { json: args.flag('json'), sourceOverrides, out: ctx.out, err: ctx.err });
+    return runValidateCommand(args.positionals, {
+      json: args.flag('json'),
+      sourceOverrides,
+      out: ctx.out,
+      err: ctx.err,
+    });
   },
 };
