@@ -3,7 +3,7 @@
  * response read with a size cap, heartbeats while waiting so Temporal cancellation reaches us.
  * HTTP statuses come back as data; only transport problems and unsafe requests throw.
  */
-import { cancellationSignal, heartbeat } from '@temporalio/activity';
+import { activityInfo, cancellationSignal, heartbeat } from '@temporalio/activity';
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import type { Got } from 'got';
 import type { IncomingHttpHeaders } from 'node:http';
@@ -200,8 +200,10 @@ async function sendOnce(
   const body = serializeBody(request);
   // Heartbeats are how the server tells this worker about a cancellation; a create call may wait
   // two minutes for its answer.
-  heartbeat();
-  const ticker = setInterval(() => heartbeat(), deps.heartbeatIntervalMs);
+  // Local activities (polls) have no heartbeats: their cancellation arrives with the workflow task.
+  const beat = activityInfo().isLocal ? () => undefined : () => heartbeat();
+  beat();
+  const ticker = setInterval(beat, deps.heartbeatIntervalMs);
   try {
     const stream = deps.got.stream(url, {
       method: method as 'GET',

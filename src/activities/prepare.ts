@@ -81,7 +81,7 @@ export function createPrepareActivity(deps: { catalog: Pick<Catalog, 'workflows'
       const given = input.inputs === undefined || input.inputs === null ? {} : input.inputs;
       const prepared = prepareInputs(workflow, given, plan.document);
       if (!prepared.ok) {
-        return refuse(prepared.diagnostics.map((d) => `${d.path === '$' ? '' : `${d.path.replace(/^\$\.?/, 'inputs.')}: `}${d.message}`));
+        return refuse(prepared.diagnostics.map((d) => d.message));
       }
       const options = mergeRunOptions(plan.options, prepared.runOptions, 'inputs.x-arazzo-temporal');
       if (!options.ok) return refuse(options.errors);

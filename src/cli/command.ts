@@ -11,10 +11,17 @@ interface CommandBase {
   options: OptionsConfig;
 }
 
-/** A command that talks to Temporal: the dispatcher connects first (or uses an injected client). */
+/** What a client command does once connected. */
+export type ConnectedAction = (ctx: CliContext) => Promise<number>;
+
+/**
+ * A command that talks to Temporal. `prepare` checks the arguments first, so a usage error never
+ * waits for a connection; the dispatcher then connects (or uses an injected client) and runs the
+ * action it returned.
+ */
 export interface ClientCommand extends CommandBase {
   connects: true;
-  run(args: ParsedArgs, ctx: CliContext): Promise<number>;
+  prepare(args: ParsedArgs, io: CliIo): Promise<ConnectedAction>;
 }
 
 /** A command that works offline (validate, catalog). */

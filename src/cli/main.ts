@@ -143,10 +143,11 @@ export async function runCli(argv: string[], deps: CliDependencies): Promise<num
       return ExitCode.ok;
     }
     if (!command.connects) return await command.run(args, deps);
-    if (deps.client) return await command.run(args, { ...deps, client: deps.client });
+    const action = await command.prepare(args, deps);
+    if (deps.client) return await action({ ...deps, client: deps.client });
     const connected = await connectClient(resolveConnectionSettings(deps.env, args));
     try {
-      return await command.run(args, { ...deps, client: connected.client });
+      return await action({ ...deps, client: connected.client });
     } finally {
       await connected.close();
     }

@@ -36,9 +36,11 @@ export function describeProgress(status: RunStatus, nowMs: number): ProgressLine
   if (status.continuedAsNew > 0) parts.push(`continued as new ×${status.continuedAsNew}`);
   const key = parts.join(' · ');
   const elapsed = formatDuration(nowMs - Date.parse(status.startedAt));
+  // Sub-second waits (tests, short polls) are not worth a countdown.
+  const untilPoll = status.nextPollAt ? Date.parse(status.nextPollAt) - nowMs : 0;
   const nextPoll =
-    status.phase === 'waiting' && status.nextPollAt
-      ? ` (next poll in ${formatDuration(Date.parse(status.nextPollAt) - nowMs + 999)})`
+    status.phase === 'waiting' && untilPoll >= 1000
+      ? ` (next poll in ${formatDuration(untilPoll + 999)})`
       : '';
   return { key, line: `[${elapsed}] ${key}${nextPoll}` };
 }

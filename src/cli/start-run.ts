@@ -20,7 +20,7 @@ import {
 import { resolveTaskQueue } from './connect.js';
 import { CliError } from './errors.js';
 import { inputOptions, readInputs } from './inputs.js';
-import type { CliContext } from './output.js';
+import type { CliContext, CliIo } from './output.js';
 
 export const startOptions = {
   ...helpOption,
@@ -61,16 +61,26 @@ export function webUiUrl(
   return `${base}/namespaces/${encodeURIComponent(namespace)}/workflows/${encodeURIComponent(workflowId)}${run}/history`;
 }
 
-/** Starts the run the flags describe. */
-export async function startArazzoRun(
-  command: string,
-  args: ParsedArgs,
-  ctx: CliContext,
-): Promise<StartedRun> {
+/** What to start, read from the flags before connecting. */
+export interface StartRequest {
+  workflow: string;
+  inputs: JsonObject;
+  taskQueue: string;
+  workflowId: string;
+}
+
+/** Reads the run the flags describe; usage errors are thrown here. */
+export async function readStartRequest(command: string, args: ParsedArgs, io: CliIo): Promise<StartRequest> {
   const [workflow] = expectPositionals(command, args, ['workflow']) as [string];
   const inputs = await readInputs(command, args);
-  const taskQueue = resolveTaskQueue(ctx.env, args);
+  const taskQueue = resolveTaskQueue(io.env, args);
   const workflowId = args.string('id') ?? defaultWorkflowId(workflow);
+  return { workflow, inputs, taskQueue, workflowId };
+}
+
+/** Starts the run. */
+export async function startArazzoRun(request: StartRequest, ctx: CliContext): Promise<StartedRun> {
+  const { workflow, inputs, taskQueue, workflowId } = request;
   const namespace = ctx.client.options.namespace;
   let handle: WorkflowHandleWithFirstExecutionRunId;
   try {

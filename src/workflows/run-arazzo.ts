@@ -118,6 +118,7 @@ export async function runArazzoWorkflow(inputs: unknown, extra?: WorkflowArgumen
   let continuedAsNew = 0;
   let phase: RunStatus['phase'] = 'starting';
   let nextPollAtMs: number | undefined;
+  let callsThisRun = 0;
   let cancelRequested: { reason: string } | undefined;
   let wake = false;
 
@@ -270,7 +271,11 @@ export async function runArazzoWorkflow(inputs: unknown, extra?: WorkflowArgumen
       }
 
       // A long poll starts a fresh history before it grows too large; the pending move goes along.
-      if (workflowInfo().continueAsNewSuggested || workflowInfo().historyLength >= plan.options.historyEventLimit) {
+      // historyLength only moves at workflow-task boundaries, and back-to-back local activities
+      // (poll interval 0) share one task, so the calls made in this run bound it too (an iteration
+      // costs at most 6 events when it has its own task).
+      const historyEstimate = Math.max(workflowInfo().historyLength, callsThisRun * 6);
+      if (workflowInfo().continueAsNewSuggested || historyEstimate >= plan.options.historyEventLimit) {
         await continueAsNew<typeof runArazzoWorkflow>(inputs, {
           carried: { plan, state, move, startedAtMs, continuedAsNew },
         });
@@ -292,6 +297,7 @@ export async function runArazzoWorkflow(inputs: unknown, extra?: WorkflowArgumen
       }
 
       phase = 'running';
+      callsThisRun++;
       if (move.type === 'call') {
         const call = move;
         showDetails(`**${plan.workflowId}** step ${call.stepId} (visit ${call.visit}): ${describeRequest(call.request)}. ${jobSummary()}`);

@@ -44,7 +44,11 @@ export async function useTestTemporal(): Promise<TestTemporal> {
       close: async () => {
         await nativeConnection.close();
         await connection.close();
-        await server?.stop();
+        if (server) {
+          await server.stop();
+          // The address pointed at the server just stopped: the next user starts a fresh one.
+          delete process.env.TEMPORAL_ADDRESS;
+        }
       },
     };
   })();

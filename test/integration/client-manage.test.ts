@@ -15,7 +15,10 @@ before(async () => {
 });
 after(() => stack.close());
 
-async function cli(argv: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; out: string; err: string }> {
+async function cli(
+  argv: string[],
+  env: NodeJS.ProcessEnv = {},
+): Promise<{ code: number; out: string; err: string }> {
   let out = '';
   let err = '';
   const code = await runCli(argv, {
@@ -63,7 +66,10 @@ describe('status', () => {
     assert.equal(code, 0);
     assert.match(out, new RegExp(`^workflow id: ${workflowId}\\n`));
     assert.match(out, /\nstatus: {6}RUNNING \((waiting|running)\)\n/);
-    assert.match(out, /\narazzo: {6}trigger-sync-and-poll from \S*airbyte-trigger-sync-and-poll\.arazzo\.yaml\n/);
+    assert.match(
+      out,
+      /\narazzo: {6}trigger-sync-and-poll from \S*airbyte-trigger-sync-and-poll\.arazzo\.yaml\n/,
+    );
     assert.match(out, /\nstep: {8}pollJob \(poll \d+\)\n/);
     assert.match(out, new RegExp(`\\njob\\(s\\): {6}job ${jobId}: running\\n`));
     assert.match(out, new RegExp(`\\ninputs:\\n  connectionId: ${connectionId}\\n  jobType: {6}sync\\n`));
@@ -92,7 +98,10 @@ describe('status', () => {
     const done = await cli(['status', okRun.workflowId]);
     assert.equal(done.code, 0);
     assert.match(done.out, /\nstatus: {6}COMPLETED\n/);
-    assert.match(done.out, /\noutputs:\n {2}jobId: {7}\d+\n {2}finalStatus: succeeded\n {2}rowsSynced: {2}5\n/);
+    assert.match(
+      done.out,
+      /\noutputs:\n {2}jobId: {7}\d+\n {2}finalStatus: succeeded\n {2}rowsSynced: {2}5\n/,
+    );
 
     const bad = connection({ runningPolls: 0, outcome: 'failed' });
     const badRun = await stack.start('trigger-sync-and-poll', { connectionId: bad, ...fast });
@@ -126,7 +135,9 @@ describe('cancel', () => {
     assert.equal(stack.simulator.job(jobId)!.status, 'cancelled');
     // The reason travelled with the signal.
     const history = await stack.temporal.client.workflow.getHandle(workflowId).fetchHistory();
-    const signal = history.events?.find((e) => e.workflowExecutionSignaledEventAttributes?.signalName === 'cancel');
+    const signal = history.events?.find(
+      (e) => e.workflowExecutionSignaledEventAttributes?.signalName === 'cancel',
+    );
     const payload = signal?.workflowExecutionSignaledEventAttributes?.input?.payloads?.[0]?.data;
     assert.ok(payload, 'a cancel signal with an argument');
     assert.deepEqual(JSON.parse(Buffer.from(payload).toString('utf8')), { reason: 'wrong connection' });
@@ -155,7 +166,10 @@ describe('cancel', () => {
 
     const again = await cli(['cancel', workflowId]);
     assert.equal(again.code, 1);
-    assert.match(again.err, new RegExp(`${workflowId} is not running: it ended COMPLETED; nothing to cancel`));
+    assert.match(
+      again.err,
+      new RegExp(`${workflowId} is not running: it ended COMPLETED; nothing to cancel`),
+    );
     assert.equal(cancelRequests(jobId).length, 1);
   });
 
@@ -175,7 +189,13 @@ describe('list', () => {
     await runA.result();
     await assert.rejects(runB.result());
 
-    type Listed = { workflowId: string; workflow: string; status: string; connectionId?: string; startTime: string };
+    type Listed = {
+      workflowId: string;
+      workflow: string;
+      status: string;
+      connectionId?: string;
+      startTime: string;
+    };
     const listed = await waitFor('both runs listed as closed', async () => {
       const { code, out } = await cli(['list', '--json', '--limit', '100']);
       assert.equal(code, 0);
@@ -186,19 +206,32 @@ describe('list', () => {
     const byId = new Map(listed.map((r) => [r.workflowId, r]));
     assert.deepEqual(
       { ...byId.get(`list-a-${a}`), startTime: undefined },
-      { ...byId.get(`list-a-${a}`), workflow: 'trigger-sync-and-poll', status: 'COMPLETED', connectionId: a, startTime: undefined },
+      {
+        ...byId.get(`list-a-${a}`),
+        workflow: 'trigger-sync-and-poll',
+        status: 'COMPLETED',
+        connectionId: a,
+        startTime: undefined,
+      },
     );
     assert.equal(byId.get(`list-b-${b}`)?.status, 'FAILED');
     assert.equal(byId.get(`list-b-${b}`)?.connectionId, b);
 
     const table = await cli(['list']);
     assert.match(table.out, /^WORKFLOW ID +WORKFLOW +STATUS +STARTED +CONNECTION\n/);
-    assert.match(table.out, new RegExp(`\\nlist-a-${a} +trigger-sync-and-poll +COMPLETED +\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\dZ +${a}\\n`));
+    assert.match(
+      table.out,
+      new RegExp(
+        `\\nlist-a-${a} +trigger-sync-and-poll +COMPLETED +\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\dZ +${a}\\n`,
+      ),
+    );
 
     const failedOnly = JSON.parse((await cli(['list', '--status', 'failed', '--json'])).out) as Listed[];
     assert.ok(failedOnly.some((r) => r.workflowId === `list-b-${b}`));
     assert.ok(failedOnly.every((r) => r.status === 'FAILED'));
-    const resets = JSON.parse((await cli(['list', '--workflow', 'reset-and-resync', '--json'])).out) as Listed[];
+    const resets = JSON.parse(
+      (await cli(['list', '--workflow', 'reset-and-resync', '--json'])).out,
+    ) as Listed[];
     assert.ok(resets.length > 0 && resets.every((r) => r.workflow === 'reset-and-resync'));
     const forA = JSON.parse((await cli(['list', '--connection', a, '--json'])).out) as Listed[];
     assert.deepEqual(

@@ -22,7 +22,10 @@ interface CliResult {
 }
 
 /** Runs one command line in-process on the stack's client and task queue. */
-async function cli(argv: string[], options: { env?: NodeJS.ProcessEnv; err?: Sink; signal?: AbortSignal } = {}): Promise<CliResult> {
+async function cli(
+  argv: string[],
+  options: { env?: NodeJS.ProcessEnv; err?: Sink; signal?: AbortSignal } = {},
+): Promise<CliResult> {
   let out = '';
   let err = '';
   const code = await runCli(argv, {
@@ -43,7 +46,13 @@ describe('run', () => {
   it('follows a sync to completion, prints its outputs and exits 0', async () => {
     const id = connection({ runningPolls: 2, outcome: 'succeeded', rowsSynced: 42 });
     // The dev server fires timers on whole seconds: each poll takes about 1 s, plenty for 100 ms sampling.
-    const { code, out, err } = await cli(['run', 'trigger-sync-and-poll', '--input', `connectionId=${id}`, ...FAST]);
+    const { code, out, err } = await cli([
+      'run',
+      'trigger-sync-and-poll',
+      '--input',
+      `connectionId=${id}`,
+      ...FAST,
+    ]);
     assert.equal(code, 0, err);
     const jobId = stack.simulator.jobs(id)[0]!.jobId;
     assert.match(out, /^Completed trigger-sync-and-poll in \d+s \(trigger-sync-and-poll-/);
@@ -53,17 +62,39 @@ describe('run', () => {
     assert.match(err, /^Started trigger-sync-and-poll as trigger-sync-and-poll-\S+ \(run \S+, task queue /);
     // Not a terminal: one line per change, each with the elapsed time, the step and the job.
     const progress = err.split('\n').filter((l) => l.startsWith('['));
-    assert.ok(progress.some((l) => new RegExp(`^\\[\\d+s\\] (waiting|running) · step pollJob(, poll \\d+)? · job ${jobId}: running`).test(l)), err);
+    assert.ok(
+      progress.some((l) =>
+        new RegExp(
+          `^\\[\\d+s\\] (waiting|running) · step pollJob(, poll \\d+)? · job ${jobId}: running`,
+        ).test(l),
+      ),
+      err,
+    );
     const keys = progress.map((l) => l.replace(/^\[\d+s\] /, '').replace(/ \(next poll in \d+s\)$/, ''));
-    for (let i = 1; i < keys.length; i++) assert.notEqual(keys[i], keys[i - 1], `repeated progress line: ${keys[i]}`);
+    for (let i = 1; i < keys.length; i++)
+      assert.notEqual(keys[i], keys[i - 1], `repeated progress line: ${keys[i]}`);
     assert.ok(!err.includes('\r'), 'no carriage returns when not on a terminal');
   });
 
   it('prints one JSON object with --json', async () => {
-    const id = connection({ runningPolls: 2, rowsSynced: 7 });
-    const { code, out } = await cli(['run', 'trigger-sync-and-poll', '-i', `connectionId=${id}`, '-i', 'jobType=reset', ...FAST, '--json']);
+    const id = connection({ runningPolls: 0, rowsSynced: 7 });
+    const { code, out } = await cli([
+      'run',
+      'trigger-sync-and-poll',
+      '-i',
+      `connectionId=${id}`,
+      '-i',
+      'jobType=reset',
+      ...FAST,
+      '--json',
+    ]);
     assert.equal(code, 0);
-    const result = JSON.parse(out) as { workflowId: string; runId: string; status: string; outputs: Record<string, unknown> };
+    const result = JSON.parse(out) as {
+      workflowId: string;
+      runId: string;
+      status: string;
+      outputs: Record<string, unknown>;
+    };
     const job = stack.simulator.jobs(id)[0]!;
     assert.equal(job.jobType, 'reset');
     assert.equal(result.status, 'COMPLETED');
@@ -74,21 +105,42 @@ describe('run', () => {
   });
 
   it('exits 1 with the failure type, message and details when the job fails', async () => {
-    const id = connection({ runningPolls: 2, outcome: 'failed' });
-    const { code, out, err } = await cli(['run', 'trigger-sync-and-poll', '--input', `connectionId=${id}`, ...FAST]);
+    const id = connection({ runningPolls: 1, outcome: 'failed' });
+    const { code, out, err } = await cli([
+      'run',
+      'trigger-sync-and-poll',
+      '--input',
+      `connectionId=${id}`,
+      ...FAST,
+    ]);
     const jobId = stack.simulator.jobs(id)[0]!.jobId;
     assert.equal(code, 1, err);
     assert.equal(out, '');
-    assert.match(err, new RegExp(`Failed trigger-sync-and-poll \\(\\S+\\): AirbyteJobFailed: job ${jobId} \\(step triggerJob\\) ended failed\\n`));
-    assert.match(err, /  details:\n/);
+    assert.match(
+      err,
+      new RegExp(
+        `Failed trigger-sync-and-poll \\(\\S+\\): AirbyteJobFailed: job ${jobId} \\(step triggerJob\\) ended failed\\n`,
+      ),
+    );
+    assert.match(err, /\n {2}details:\n/);
     assert.match(err, new RegExp(`    outputs: \\{"jobId":${jobId},"finalStatus":"failed"`));
   });
 
   it('reports the failure as JSON with --json', async () => {
-    const id = connection({ runningPolls: 1, outcome: 'failed' });
-    const { code, out } = await cli(['run', 'reset-and-resync', '--input', `connectionId=${id}`, ...FAST, '--json']);
+    const id = connection({ runningPolls: 0, outcome: 'failed' });
+    const { code, out } = await cli([
+      'run',
+      'reset-and-resync',
+      '--input',
+      `connectionId=${id}`,
+      ...FAST,
+      '--json',
+    ]);
     assert.equal(code, 1);
-    const result = JSON.parse(out) as { status: string; failure: { type: string; message: string; details: { resource: { status: string } } } };
+    const result = JSON.parse(out) as {
+      status: string;
+      failure: { type: string; message: string; details: { resource: { status: string } } };
+    };
     assert.equal(result.status, 'FAILED');
     assert.equal(result.failure.type, 'AirbyteJobFailed');
     assert.equal(result.failure.details.resource.status, 'failed');
@@ -112,7 +164,7 @@ describe('run', () => {
   });
 
   it('passes jobId=123 as a number and UUIDs as strings (wait-for-job takes an integer)', async () => {
-    const id = connection({ runningPolls: 2 });
+    const id = connection({ runningPolls: 1 });
     const trigger = await cli(['run', 'trigger-sync', '--input', `connectionId=${id}`, '--json']);
     assert.equal(trigger.code, 0, trigger.err);
     const { outputs } = JSON.parse(trigger.out) as { outputs: { jobId: number } };
@@ -128,9 +180,20 @@ describe('run', () => {
   });
 
   it('takes the inputs from --input-json, with --input fields set over them', async () => {
-    const id = connection({ runningPolls: 1 });
-    const inputs = JSON.stringify({ connectionId: '00000000-0000-4000-8000-000000000000', jobType: 'reset', 'x-arazzo-temporal': { pollIntervalSeconds: 0.05 } });
-    const { code, err } = await cli(['run', 'trigger-sync-and-poll', '--input-json', inputs, '--input', `connectionId=${id}`]);
+    const id = connection({ runningPolls: 0 });
+    const inputs = JSON.stringify({
+      connectionId: '00000000-0000-4000-8000-000000000000',
+      jobType: 'reset',
+      'x-arazzo-temporal': { pollIntervalSeconds: 0.05 },
+    });
+    const { code, err } = await cli([
+      'run',
+      'trigger-sync-and-poll',
+      '--input-json',
+      inputs,
+      '--input',
+      `connectionId=${id}`,
+    ]);
     assert.equal(code, 0, err);
     assert.deepEqual(
       stack.simulator.jobs(id).map((j) => j.jobType),
@@ -148,10 +211,13 @@ describe('run', () => {
         if (/· job \d+: running/.test(t)) interrupt.abort();
       },
     };
-    const { code } = await cli(['run', 'trigger-sync-and-poll', '-i', `connectionId=${id}`, ...FAST, '--id', `ctrl-c-${id}`], {
-      err: sink,
-      signal: interrupt.signal,
-    });
+    const { code } = await cli(
+      ['run', 'trigger-sync-and-poll', '-i', `connectionId=${id}`, ...FAST, '--id', `ctrl-c-${id}`],
+      {
+        err: sink,
+        signal: interrupt.signal,
+      },
+    );
     assert.equal(code, 130, err);
     assert.match(err, new RegExp(`Stopped following; ctrl-c-${id} is still running`));
     assert.match(err, new RegExp(`arazzo-temporal cancel ctrl-c-${id}`));
@@ -163,9 +229,23 @@ describe('run', () => {
   it('refuses a --id that is already running', async () => {
     const id = connection({ runningPolls: 10_000 });
     const workflowId = `dup-${id}`;
-    const first = await cli(['start', 'trigger-sync-and-poll', '-i', `connectionId=${id}`, '--id', workflowId]);
+    const first = await cli([
+      'start',
+      'trigger-sync-and-poll',
+      '-i',
+      `connectionId=${id}`,
+      '--id',
+      workflowId,
+    ]);
     assert.equal(first.code, 0, first.err);
-    const second = await cli(['run', 'trigger-sync-and-poll', '-i', `connectionId=${id}`, '--id', workflowId]);
+    const second = await cli([
+      'run',
+      'trigger-sync-and-poll',
+      '-i',
+      `connectionId=${id}`,
+      '--id',
+      workflowId,
+    ]);
     assert.equal(second.code, 1);
     assert.match(second.err, new RegExp(`a run with id '${workflowId}' is already running`));
     await stack.temporal.client.workflow.getHandle(workflowId).terminate('test cleanup');
@@ -174,10 +254,13 @@ describe('run', () => {
 
 describe('start', () => {
   it('prints the workflow id, run id and Web UI link, and returns while the run goes on', async () => {
-    const id = connection({ runningPolls: 2 });
-    const { code, out } = await cli(['start', 'trigger-sync-and-poll', '-i', `connectionId=${id}`, ...FAST, '--id', `start-${id}`], {
-      env: { ARAZZO_UI_URL: 'http://127.0.0.1:8233/' },
-    });
+    const id = connection({ runningPolls: 0 });
+    const { code, out } = await cli(
+      ['start', 'trigger-sync-and-poll', '-i', `connectionId=${id}`, ...FAST, '--id', `start-${id}`],
+      {
+        env: { ARAZZO_UI_URL: 'http://127.0.0.1:8233/' },
+      },
+    );
     assert.equal(code, 0);
     const handle = stack.temporal.client.workflow.getHandle(`start-${id}`);
     const { runId } = await handle.describe();
@@ -195,7 +278,13 @@ describe('start', () => {
     const { code, out } = await cli(['start', 'trigger-sync', '-i', `connectionId=${id}`, '--json']);
     assert.equal(code, 0);
     const started = JSON.parse(out) as Record<string, string>;
-    assert.deepEqual(Object.keys(started).sort(), ['namespace', 'runId', 'taskQueue', 'workflow', 'workflowId']);
+    assert.deepEqual(Object.keys(started).sort(), [
+      'namespace',
+      'runId',
+      'taskQueue',
+      'workflow',
+      'workflowId',
+    ]);
     assert.match(started.workflowId!, /^trigger-sync-\d{8}-\d{6}-[0-9a-f]{4}$/);
     assert.equal(started.taskQueue, stack.taskQueue);
     await stack.temporal.client.workflow.getHandle(started.workflowId!).result();

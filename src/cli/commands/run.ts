@@ -5,9 +5,9 @@ import { ExitCode } from '../errors.js';
 import { formatFailure } from '../failure.js';
 import { followRun } from '../follow.js';
 import { inputHelp } from '../inputs.js';
-import { formatDuration, formatFields, writeJson } from '../output.js';
+import { formatDuration, formatFields, writeJson, type CliContext } from '../output.js';
 import { describeResources } from '../progress.js';
-import { startArazzoRun, startOptions } from '../start-run.js';
+import { readStartRequest, startArazzoRun, startOptions, type StartRequest } from '../start-run.js';
 
 export const runCommand: ClientCommand = {
   name: 'run',
@@ -38,43 +38,47 @@ Examples:
   arazzo-temporal run wait-for-job --input jobId=123 --option waitTimeoutSeconds=3600
   arazzo-temporal run trigger-sync-and-poll --input-file sync.json --json | jq .outputs
 `,
-  async run(args, ctx) {
-    const started = await startArazzoRun('run', args, ctx);
+  async prepare(args, io) {
+    const request = await readStartRequest('run', args, io);
     const json = args.flag('json');
-    ctx.err.write(
-      `Started ${started.workflow} as ${started.workflowId} (run ${started.runId}, task queue ${started.taskQueue})\n`,
-    );
-    if (started.url) ctx.err.write(`Web UI: ${started.url}\n`);
-    const t0 = Date.now();
-    const outcome = await followRun(started.handle, ctx, started.taskQueue);
-    const ids = { workflowId: started.workflowId, runId: started.runId };
-
-    if (outcome.kind === 'interrupted') {
-      if (json) writeJson(ctx.out, { ...ids, status: 'RUNNING', followed: false });
-      ctx.err.write(
-        `Stopped following; ${started.workflowId} is still running${outcome.last ? ` (${describeResources(outcome.last)})` : ''}.\n` +
-          `  see where it is:  arazzo-temporal status ${started.workflowId}\n` +
-          `  cancel it:        arazzo-temporal cancel ${started.workflowId} --reason "..."\n`,
-      );
-      return ExitCode.interrupted;
-    }
-    if (outcome.kind === 'completed') {
-      if (json) writeJson(ctx.out, { ...ids, status: 'COMPLETED', outputs: outcome.outputs });
-      else {
-        ctx.out.write(
-          `Completed ${started.workflow} in ${formatDuration(Date.now() - t0)} (${started.workflowId})\n`,
-        );
-        ctx.out.write(
-          Object.keys(outcome.outputs).length > 0
-            ? `outputs:\n${formatFields(outcome.outputs)}`
-            : 'no outputs\n',
-        );
-      }
-      return ExitCode.ok;
-    }
-    if (json) writeJson(ctx.out, { ...ids, status: 'FAILED', failure: outcome.failure });
-    else
-      ctx.err.write(`Failed ${started.workflow} (${started.workflowId}): ${formatFailure(outcome.failure)}`);
-    return ExitCode.failed;
+    return (ctx) => follow(request, json, ctx);
   },
 };
+
+async function follow(request: StartRequest, json: boolean, ctx: CliContext): Promise<number> {
+  const started = await startArazzoRun(request, ctx);
+  ctx.err.write(
+    `Started ${started.workflow} as ${started.workflowId} (run ${started.runId}, task queue ${started.taskQueue})\n`,
+  );
+  if (started.url) ctx.err.write(`Web UI: ${started.url}\n`);
+  const t0 = Date.now();
+  const outcome = await followRun(started.handle, ctx, started.taskQueue);
+  const ids = { workflowId: started.workflowId, runId: started.runId };
+
+  if (outcome.kind === 'interrupted') {
+    if (json) writeJson(ctx.out, { ...ids, status: 'RUNNING', followed: false });
+    ctx.err.write(
+      `Stopped following; ${started.workflowId} is still running${outcome.last ? ` (${describeResources(outcome.last)})` : ''}.\n` +
+        `  see where it is:  arazzo-temporal status ${started.workflowId}\n` +
+        `  cancel it:        arazzo-temporal cancel ${started.workflowId} --reason "..."\n`,
+    );
+    return ExitCode.interrupted;
+  }
+  if (outcome.kind === 'completed') {
+    if (json) writeJson(ctx.out, { ...ids, status: 'COMPLETED', outputs: outcome.outputs });
+    else {
+      ctx.out.write(
+        `Completed ${started.workflow} in ${formatDuration(Date.now() - t0)} (${started.workflowId})\n`,
+      );
+      ctx.out.write(
+        Object.keys(outcome.outputs).length > 0
+          ? `outputs:\n${formatFields(outcome.outputs)}`
+          : 'no outputs\n',
+      );
+    }
+    return ExitCode.ok;
+  }
+  if (json) writeJson(ctx.out, { ...ids, status: 'FAILED', failure: outcome.failure });
+  else ctx.err.write(`Failed ${started.workflow} (${started.workflowId}): ${formatFailure(outcome.failure)}`);
+  return ExitCode.failed;
+}

@@ -19,11 +19,11 @@ import {
   jsonOption,
   type ParsedArgs,
 } from '../args.js';
-import type { ClientCommand } from '../command.js';
+import type { ClientCommand, ConnectedAction } from '../command.js';
 import { resolveTaskQueue } from '../connect.js';
 import { CliError, ExitCode, UsageError } from '../errors.js';
 import { inputHelp, inputOptions, readInputs } from '../inputs.js';
-import { formatTable, formatTime, writeJson, type CliContext } from '../output.js';
+import { formatTable, formatTime, writeJson, type CliContext, type CliIo } from '../output.js';
 
 const OVERLAP: Record<string, ScheduleOverlapPolicy> = {
   skip: ScheduleOverlapPolicy.SKIP,
@@ -90,7 +90,7 @@ async function onSchedule<T>(
   }
 }
 
-async function create(args: ParsedArgs, ctx: CliContext): Promise<number> {
+async function prepareCreate(args: ParsedArgs, io: CliIo): Promise<ConnectedAction> {
   const [workflow] = expectPositionals('schedule create', args, ['workflow']) as [string];
   const scheduleId = args.string('id');
   if (!scheduleId)
@@ -111,7 +111,7 @@ async function create(args: ParsedArgs, ctx: CliContext): Promise<number> {
       'schedule',
     );
   const inputs: JsonObject = await readInputs('schedule', args);
-  const taskQueue = resolveTaskQueue(ctx.env, args);
+  const taskQueue = resolveTaskQueue(io.env, args);
   const timezone = args.string('timezone');
   const note = args.string('note');
   const memo: ScheduleMemo = {
@@ -121,64 +121,66 @@ async function create(args: ParsedArgs, ctx: CliContext): Promise<number> {
     ...(every.length ? { every } : {}),
     ...(timezone ? { timezone } : {}),
   };
-  let handle: ScheduleHandle;
-  try {
-    handle = await ctx.client.schedule.create({
-      scheduleId,
-      spec: {
-        ...(cron.length ? { cronExpressions: cron } : {}),
-        ...(every.length
-          ? { intervals: every.map((e) => ({ every: e as `${number}${'s' | 'm' | 'h' | 'd'}` })) }
-          : {}),
-        ...(timezone ? { timezone } : {}),
-      },
-      // The server appends the scheduled time to this id: one workflow id per sync.
-      action: {
-        type: 'startWorkflow',
-        workflowType: workflow,
-        args: [inputs],
-        taskQueue,
-        workflowId: scheduleId,
-      },
-      policies: { overlap },
-      memo: memo as Record<string, unknown>,
-      state: { paused: args.flag('paused'), ...(note ? { note } : {}) },
-    });
-  } catch (error) {
-    if (error instanceof ScheduleAlreadyRunning) {
-      throw new CliError(
-        `a schedule '${scheduleId}' already exists; delete it first (arazzo-temporal schedule delete ${scheduleId}) or pick another --id`,
-      );
+  return async (ctx) => {
+    let handle: ScheduleHandle;
+    try {
+      handle = await ctx.client.schedule.create({
+        scheduleId,
+        spec: {
+          ...(cron.length ? { cronExpressions: cron } : {}),
+          ...(every.length
+            ? { intervals: every.map((e) => ({ every: e as `${number}${'s' | 'm' | 'h' | 'd'}` })) }
+            : {}),
+          ...(timezone ? { timezone } : {}),
+        },
+        // The server appends the scheduled time to this id: one workflow id per sync.
+        action: {
+          type: 'startWorkflow',
+          workflowType: workflow,
+          args: [inputs],
+          taskQueue,
+          workflowId: scheduleId,
+        },
+        policies: { overlap },
+        memo: memo as Record<string, unknown>,
+        state: { paused: args.flag('paused'), ...(note ? { note } : {}) },
+      });
+    } catch (error) {
+      if (error instanceof ScheduleAlreadyRunning) {
+        throw new CliError(
+          `a schedule '${scheduleId}' already exists; delete it first (arazzo-temporal schedule delete ${scheduleId}) or pick another --id`,
+        );
+      }
+      const message = (error as Error).message;
+      // Bad cron text, time zone or interval: the server (or the SDK) says which.
+      if (/cron|interval|timezone|time zone|invalid|ms-formatted/i.test(message))
+        throw new UsageError(`the schedule was refused: ${message}`, 'schedule');
+      throw error;
     }
-    const message = (error as Error).message;
-    // Bad cron text, time zone or interval: the server (or the SDK) says which.
-    if (/cron|interval|timezone|time zone|invalid|ms-formatted/i.test(message))
-      throw new UsageError(`the schedule was refused: ${message}`, 'schedule');
-    throw error;
-  }
-  const described = await handle.describe();
-  const next = described.info.nextActionTimes.slice(0, 3);
-  if (args.flag('json')) {
-    writeJson(ctx.out, {
-      scheduleId,
-      workflow,
-      taskQueue,
-      ...memo,
-      overlap: overlapName,
-      paused: described.state.paused,
-      inputs,
-      nextRuns: next.map((d) => d.toISOString()),
-    });
+    const described = await handle.describe();
+    const next = described.info.nextActionTimes.slice(0, 3);
+    if (args.flag('json')) {
+      writeJson(ctx.out, {
+        scheduleId,
+        workflow,
+        taskQueue,
+        ...memo,
+        overlap: overlapName,
+        paused: described.state.paused,
+        inputs,
+        nextRuns: next.map((d) => d.toISOString()),
+      });
+      return ExitCode.ok;
+    }
+    ctx.out.write(
+      `Created schedule ${scheduleId}: ${workflow} ${[...cron.map((c) => `cron '${c}'`), ...every.map((e) => `every ${e}`)].join(', ')}${timezone ? ` (${timezone})` : ''}, overlap ${overlapName}${described.state.paused ? ', paused' : ''}\n`,
+    );
+    if (next.length > 0) ctx.out.write(`  next runs: ${next.map((d) => formatTime(d)).join(', ')}\n`);
+    ctx.out.write(
+      `  run it now: arazzo-temporal schedule trigger ${scheduleId}\n  remove it:  arazzo-temporal schedule delete ${scheduleId}\n`,
+    );
     return ExitCode.ok;
-  }
-  ctx.out.write(
-    `Created schedule ${scheduleId}: ${workflow} ${[...cron.map((c) => `cron '${c}'`), ...every.map((e) => `every ${e}`)].join(', ')}${timezone ? ` (${timezone})` : ''}, overlap ${overlapName}${described.state.paused ? ', paused' : ''}\n`,
-  );
-  if (next.length > 0) ctx.out.write(`  next runs: ${next.map((d) => formatTime(d)).join(', ')}\n`);
-  ctx.out.write(
-    `  run it now: arazzo-temporal schedule trigger ${scheduleId}\n  remove it:  arazzo-temporal schedule delete ${scheduleId}\n`,
-  );
-  return ExitCode.ok;
+  };
 }
 
 interface ListedSchedule {
@@ -213,61 +215,61 @@ function toListed(summary: ScheduleSummary): ListedSchedule {
   };
 }
 
-async function list(args: ParsedArgs, ctx: CliContext): Promise<number> {
+function prepareList(args: ParsedArgs): ConnectedAction {
   expectPositionals('schedule list', args, []);
   const workflow = args.string('workflow');
-  const schedules: ListedSchedule[] = [];
-  for await (const summary of ctx.client.schedule.list()) {
-    const listed = toListed(summary);
-    if (workflow === undefined || listed.workflow === workflow) schedules.push(listed);
-  }
-  schedules.sort((a, b) => a.scheduleId.localeCompare(b.scheduleId));
-  if (args.flag('json')) {
-    writeJson(ctx.out, schedules);
+  return async (ctx) => {
+    const schedules: ListedSchedule[] = [];
+    for await (const summary of ctx.client.schedule.list()) {
+      const listed = toListed(summary);
+      if (workflow === undefined || listed.workflow === workflow) schedules.push(listed);
+    }
+    schedules.sort((a, b) => a.scheduleId.localeCompare(b.scheduleId));
+    if (args.flag('json')) {
+      writeJson(ctx.out, schedules);
+      return ExitCode.ok;
+    }
+    if (schedules.length === 0) {
+      ctx.out.write('no schedules\n');
+      return ExitCode.ok;
+    }
+    ctx.out.write(
+      formatTable(
+        ['SCHEDULE ID', 'WORKFLOW', 'WHEN', 'NEXT RUN', 'STATE', 'LAST RUN'],
+        schedules.map((s) => [
+          s.scheduleId,
+          s.workflow ?? '-',
+          [...(s.cron ?? []), ...(s.every ?? []).map((e) => `every ${e}`)].join(', ') +
+            (s.timezone ? ` ${s.timezone}` : '') || '-',
+          s.paused ? '-' : formatTime(s.nextRun),
+          s.paused ? 'paused' : 'active',
+          s.lastRun ? `${s.lastRun.workflowId}` : '-',
+        ]),
+      ),
+    );
     return ExitCode.ok;
-  }
-  if (schedules.length === 0) {
-    ctx.out.write('no schedules\n');
-    return ExitCode.ok;
-  }
-  ctx.out.write(
-    formatTable(
-      ['SCHEDULE ID', 'WORKFLOW', 'WHEN', 'NEXT RUN', 'STATE', 'LAST RUN'],
-      schedules.map((s) => [
-        s.scheduleId,
-        s.workflow ?? '-',
-        [...(s.cron ?? []), ...(s.every ?? []).map((e) => `every ${e}`)].join(', ') +
-          (s.timezone ? ` ${s.timezone}` : '') || '-',
-        s.paused ? '-' : formatTime(s.nextRun),
-        s.paused ? 'paused' : 'active',
-        s.lastRun ? `${s.lastRun.workflowId}` : '-',
-      ]),
-    ),
-  );
-  return ExitCode.ok;
+  };
 }
 
 /** delete, trigger, pause, unpause: one schedule id, one call. */
-async function simple(
-  sub: 'delete' | 'trigger' | 'pause' | 'unpause',
-  args: ParsedArgs,
-  ctx: CliContext,
-): Promise<number> {
+function prepareSimple(sub: 'delete' | 'trigger' | 'pause' | 'unpause', args: ParsedArgs): ConnectedAction {
   const [id] = expectPositionals(`schedule ${sub}`, args, ['scheduleId']) as [string];
   const note = args.string('note');
-  await onSchedule(ctx, id, async (handle) => {
-    if (sub === 'delete') await handle.delete();
-    else if (sub === 'trigger') await handle.trigger();
-    else if (sub === 'pause') await handle.pause(note);
-    else await handle.unpause(note);
-  });
-  const done = { delete: 'Deleted', trigger: 'Triggered', pause: 'Paused', unpause: 'Unpaused' }[sub];
-  if (args.flag('json')) writeJson(ctx.out, { scheduleId: id, action: sub });
-  else
-    ctx.out.write(
-      `${done} schedule ${id}${sub === 'trigger' ? ': a run starts now (see arazzo-temporal list)' : ''}\n`,
-    );
-  return ExitCode.ok;
+  return async (ctx) => {
+    await onSchedule(ctx, id, async (handle) => {
+      if (sub === 'delete') await handle.delete();
+      else if (sub === 'trigger') await handle.trigger();
+      else if (sub === 'pause') await handle.pause(note);
+      else await handle.unpause(note);
+    });
+    const done = { delete: 'Deleted', trigger: 'Triggered', pause: 'Paused', unpause: 'Unpaused' }[sub];
+    if (args.flag('json')) writeJson(ctx.out, { scheduleId: id, action: sub });
+    else
+      ctx.out.write(
+        `${done} schedule ${id}${sub === 'trigger' ? ': a run starts now (see arazzo-temporal list)' : ''}\n`,
+      );
+    return ExitCode.ok;
+  };
 }
 
 export const scheduleCommand: ClientCommand = {
@@ -315,7 +317,7 @@ Examples:
   arazzo-temporal schedule trigger orders-hourly
   arazzo-temporal schedule delete orders-hourly
 `,
-  async run(args, ctx) {
+  async prepare(args, io) {
     const [sub, ...rest] = args.positionals;
     if (sub === undefined)
       throw new UsageError('missing subcommand: create, list, trigger, pause, unpause or delete', 'schedule');
@@ -323,14 +325,14 @@ Examples:
     const subArgs: ParsedArgs = { ...args, positionals: rest };
     switch (sub) {
       case 'create':
-        return create(subArgs, ctx);
+        return prepareCreate(subArgs, io);
       case 'list':
-        return list(subArgs, ctx);
+        return prepareList(subArgs);
       case 'delete':
       case 'trigger':
       case 'pause':
       case 'unpause':
-        return simple(sub, subArgs, ctx);
+        return prepareSimple(sub, subArgs);
       default:
         throw new UsageError(
           `unknown subcommand '${sub}': expected create, list, trigger, pause, unpause or delete`,

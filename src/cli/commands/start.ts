@@ -4,7 +4,7 @@ import type { ClientCommand } from '../command.js';
 import { ExitCode } from '../errors.js';
 import { inputHelp } from '../inputs.js';
 import { writeJson } from '../output.js';
-import { startArazzoRun, startOptions } from '../start-run.js';
+import { readStartRequest, startArazzoRun, startOptions } from '../start-run.js';
 
 export const startCommand: ClientCommand = {
   name: 'start',
@@ -29,23 +29,27 @@ Examples:
   arazzo-temporal start trigger-sync-and-poll --input connectionId=9b0e6c1e-6a8f-4a65-a0b4-2f4e1b9c3d21
   id=$(arazzo-temporal start trigger-sync -i connectionId=9b0e6c1e-6a8f-4a65-a0b4-2f4e1b9c3d21 --json | jq -r .workflowId)
 `,
-  async run(args, ctx) {
-    const started = await startArazzoRun('start', args, ctx);
-    const { workflowId, runId, namespace, taskQueue, url } = started;
-    if (args.flag('json')) {
-      writeJson(ctx.out, {
-        workflowId,
-        runId,
-        workflow: started.workflow,
-        namespace,
-        taskQueue,
-        ...(url ? { url } : {}),
-      });
+  async prepare(args, io) {
+    const request = await readStartRequest('start', args, io);
+    const json = args.flag('json');
+    return async (ctx) => {
+      const started = await startArazzoRun(request, ctx);
+      const { workflowId, runId, namespace, taskQueue, url } = started;
+      if (json) {
+        writeJson(ctx.out, {
+          workflowId,
+          runId,
+          workflow: started.workflow,
+          namespace,
+          taskQueue,
+          ...(url ? { url } : {}),
+        });
+        return ExitCode.ok;
+      }
+      ctx.out.write(`Started ${started.workflow}\n  workflow id: ${workflowId}\n  run id:      ${runId}\n`);
+      if (url) ctx.out.write(`  Web UI:      ${url}\n`);
+      ctx.out.write(`Follow it with: arazzo-temporal status ${workflowId}\n`);
       return ExitCode.ok;
-    }
-    ctx.out.write(`Started ${started.workflow}\n  workflow id: ${workflowId}\n  run id:      ${runId}\n`);
-    if (url) ctx.out.write(`  Web UI:      ${url}\n`);
-    ctx.out.write(`Follow it with: arazzo-temporal status ${workflowId}\n`);
-    return ExitCode.ok;
+    };
   },
 };

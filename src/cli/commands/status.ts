@@ -67,87 +67,89 @@ Examples:
   arazzo-temporal status trigger-sync-and-poll-20250131-140305-1a2b
   arazzo-temporal status nightly-reset --json | jq .progress.resources
 `,
-  async run(args, ctx) {
+  async prepare(args) {
     const [workflowId] = expectPositionals('status', args, ['workflowId']) as [string];
-    const handle = ctx.client.workflow.getHandle(workflowId);
-    let description: WorkflowExecutionDescription;
-    try {
-      description = await handle.describe();
-    } catch (error) {
-      if (error instanceof WorkflowNotFoundError)
-        throw new CliError(
-          `no run with workflow id '${workflowId}' in namespace ${ctx.client.options.namespace}`,
+    return async (ctx) => {
+      const handle = ctx.client.workflow.getHandle(workflowId);
+      let description: WorkflowExecutionDescription;
+      try {
+        description = await handle.describe();
+      } catch (error) {
+        if (error instanceof WorkflowNotFoundError)
+          throw new CliError(
+            `no run with workflow id '${workflowId}' in namespace ${ctx.client.options.namespace}`,
+          );
+        throw error;
+      }
+      const memo = readMemo(description.memo);
+      const progress = await queryStatus(description, () => handle.query(statusQuery));
+      let outputs: JsonObject | undefined;
+      let failure: FailureSummary | undefined;
+      if (description.status.name === 'COMPLETED') outputs = (await handle.result()) as JsonObject;
+      else if (['FAILED', 'CANCELLED', 'TERMINATED', 'TIMED_OUT'].includes(description.status.name)) {
+        failure = await handle.result().then(
+          () => undefined,
+          (error: unknown) => summariseFailure(error),
         );
-      throw error;
-    }
-    const memo = readMemo(description.memo);
-    const progress = await queryStatus(description, () => handle.query(statusQuery));
-    let outputs: JsonObject | undefined;
-    let failure: FailureSummary | undefined;
-    if (description.status.name === 'COMPLETED') outputs = (await handle.result()) as JsonObject;
-    else if (['FAILED', 'CANCELLED', 'TERMINATED', 'TIMED_OUT'].includes(description.status.name)) {
-      failure = await handle.result().then(
-        () => undefined,
-        (error: unknown) => summariseFailure(error),
-      );
-    }
-    const url = webUiUrl(ctx.env, ctx.client.options.namespace, workflowId, description.runId);
+      }
+      const url = webUiUrl(ctx.env, ctx.client.options.namespace, workflowId, description.runId);
 
-    if (args.flag('json')) {
-      writeJson(ctx.out, {
-        workflowId,
-        runId: description.runId,
-        type: description.type,
-        status: description.status.name,
-        taskQueue: description.taskQueue,
-        startTime: description.startTime.toISOString(),
-        ...(description.closeTime ? { closeTime: description.closeTime.toISOString() } : {}),
-        ...memo,
-        ...(progress ? { progress } : {}),
-        ...(outputs ? { outputs } : {}),
-        ...(failure ? { failure } : {}),
-        ...(url ? { url } : {}),
-      });
-      return ExitCode.ok;
-    }
+      if (args.flag('json')) {
+        writeJson(ctx.out, {
+          workflowId,
+          runId: description.runId,
+          type: description.type,
+          status: description.status.name,
+          taskQueue: description.taskQueue,
+          startTime: description.startTime.toISOString(),
+          ...(description.closeTime ? { closeTime: description.closeTime.toISOString() } : {}),
+          ...memo,
+          ...(progress ? { progress } : {}),
+          ...(outputs ? { outputs } : {}),
+          ...(failure ? { failure } : {}),
+          ...(url ? { url } : {}),
+        });
+        return ExitCode.ok;
+      }
 
-    const end = description.closeTime ?? new Date();
-    const lines: Array<[string, string]> = [
-      ['workflow id', workflowId],
-      ['run id', description.runId],
-      ['status', description.status.name + (progress ? ` (${progress.phase})` : '')],
-      [
-        'arazzo',
-        `${memo.arazzoWorkflowId ?? description.type}${memo.document ? ` from ${memo.document}` : ''}`,
-      ],
-      [
-        'started',
-        `${formatTime(description.startTime)} (${formatDuration(end.getTime() - description.startTime.getTime())} ${description.closeTime ? 'long' : 'ago'})`,
-      ],
-    ];
-    if (description.closeTime) lines.push(['ended', formatTime(description.closeTime)]);
-    lines.push(['task queue', description.taskQueue]);
-    if (progress) {
-      if (progress.currentStep)
+      const end = description.closeTime ?? new Date();
+      const lines: Array<[string, string]> = [
+        ['workflow id', workflowId],
+        ['run id', description.runId],
+        ['status', description.status.name + (progress ? ` (${progress.phase})` : '')],
+        [
+          'arazzo',
+          `${memo.arazzoWorkflowId ?? description.type}${memo.document ? ` from ${memo.document}` : ''}`,
+        ],
+        [
+          'started',
+          `${formatTime(description.startTime)} (${formatDuration(end.getTime() - description.startTime.getTime())} ${description.closeTime ? 'long' : 'ago'})`,
+        ],
+      ];
+      if (description.closeTime) lines.push(['ended', formatTime(description.closeTime)]);
+      lines.push(['task queue', description.taskQueue]);
+      if (progress) {
+        if (progress.currentStep)
+          lines.push([
+            'step',
+            `${progress.currentStep}${progress.iteration > 1 ? ` (poll ${progress.iteration})` : ''}`,
+          ]);
+        lines.push(['job(s)', describeResources(progress)]);
+        if (progress.nextPollAt) lines.push(['next poll', formatTime(progress.nextPollAt)]);
+        if (progress.cancelRequested) lines.push(['cancel', `requested: ${progress.cancelRequested}`]);
+      } else if (description.status.name === 'RUNNING') {
         lines.push([
-          'step',
-          `${progress.currentStep}${progress.iteration > 1 ? ` (poll ${progress.iteration})` : ''}`,
+          'progress',
+          `no answer to the status query: is a worker polling task queue ${description.taskQueue}?`,
         ]);
-      lines.push(['job(s)', describeResources(progress)]);
-      if (progress.nextPollAt) lines.push(['next poll', formatTime(progress.nextPollAt)]);
-      if (progress.cancelRequested) lines.push(['cancel', `requested: ${progress.cancelRequested}`]);
-    } else if (description.status.name === 'RUNNING') {
-      lines.push([
-        'progress',
-        `no answer to the status query: is a worker polling task queue ${description.taskQueue}?`,
-      ]);
-    }
-    if (url) lines.push(['Web UI', url]);
-    for (const [label, value] of lines) ctx.out.write(`${`${label}:`.padEnd(13)}${value}\n`);
-    if (memo.inputs && Object.keys(memo.inputs).length > 0)
-      ctx.out.write(`inputs:\n${formatFields(memo.inputs)}`);
-    if (outputs) ctx.out.write(`outputs:\n${formatFields(outputs)}`);
-    if (failure) ctx.out.write(`failure:     ${formatFailure(failure)}`);
-    return ExitCode.ok;
+      }
+      if (url) lines.push(['Web UI', url]);
+      for (const [label, value] of lines) ctx.out.write(`${`${label}:`.padEnd(13)}${value}\n`);
+      if (memo.inputs && Object.keys(memo.inputs).length > 0)
+        ctx.out.write(`inputs:\n${formatFields(memo.inputs)}`);
+      if (outputs) ctx.out.write(`outputs:\n${formatFields(outputs)}`);
+      if (failure) ctx.out.write(`failure:     ${formatFailure(failure)}`);
+      return ExitCode.ok;
+    };
   },
 };

@@ -1,0 +1,91 @@
+/**
+ * Records workflow histories from real runs (real Temporal server, simulator) into test/histories/,
+ * for the replay test. Run it when a deliberate, patched change to workflow code needs new
+ * histories; keep the old ones: they prove running workflows still replay.
+ *
+ * Usage: npx tsx scripts/record-histories.ts [name-prefix]
+ */
+import { writeFile } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import type { WorkflowHandle } from '@temporalio/client';
+import { cancelSignal } from '../src/workflows/messages.js';
+import { catalogFolder, seedsFolder, startStack, type Stack } from '../test/helpers/stack.js';
+import { findTemporalCli } from '../src/dev-server/temporal-cli.js';
+
+const run = promisify(execFile);
+const cli = await findTemporalCli({ build: false });
+
+const out = new URL('../test/histories/', import.meta.url);
+const prefix = process.argv[2] ?? 'v1';
+const fast = { 'x-arazzo-temporal': { pollIntervalSeconds: 0.05 } };
+
+async function save(stack: Stack, name: string, handle: WorkflowHandle): Promise<void> {
+  await handle.result().catch(() => undefined);
+  // Every run of a continue-as-new chain is recorded, as `temporal workflow show --output json` prints it.
+  let runId: string | undefined = handle.firstExecutionRunId;
+  for (let i = 0; runId; i++) {
+    const history = await stack.temporal.client.workflow.getHandle(handle.workflowId, runId).fetchHistory();
+    const file = new URL(`${prefix}-${name}${i === 0 ? '' : `-run${i + 1}`}.json`, out);
+    const { stdout } = await run(cli, ['workflow', 'show', '--workflow-id', handle.workflowId, '--run-id', runId, '--output', 'json', '--address', stack.temporal.address], { maxBuffer: 256 * 1024 * 1024 });
+    await writeFile(file, stdout);
+    process.stdout.write(`recorded ${file.pathname} (${history.events?.length ?? 0} events)\n`);
+    runId = history.events?.at(-1)?.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId ?? undefined;
+  }
+}
+
+async function untilPolled(stack: Stack, connectionId: string): Promise<void> {
+  for (let i = 0; i < 400; i++) {
+    const jobId = stack.simulator.jobs(connectionId)[0]?.jobId;
+    if (stack.simulator.requests().some((r) => r.operationId === 'getJob' && r.jobId === jobId)) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+async function recordCatalog(): Promise<void> {
+  const stack = await startStack({ folders: [catalogFolder] });
+  const conn = (scenario: object) => stack.simulator.addConnection({ scenario }).connectionId;
+  try {
+    await save(stack, 'sync-succeeds', await stack.start('trigger-sync-and-poll', { connectionId: conn({ queuedPolls: 1, runningPolls: 2, failedAttempts: 1, incompletePolls: 1 }), ...fast }));
+    await save(stack, 'sync-fails', await stack.start('trigger-sync-and-poll', { connectionId: conn({ runningPolls: 1, outcome: 'failed' }), ...fast }));
+    const signalled = conn({ runningPolls: 100_000 });
+    const toSignal = await stack.start('trigger-sync-and-poll', { connectionId: signalled, ...fast });
+    await untilPolled(stack, signalled);
+    await toSignal.signal(cancelSignal, { reason: 'recorded' });
+    await save(stack, 'sync-cancel-signal', toSignal);
+    const cancelled = conn({ runningPolls: 100_000 });
+    const toCancel = await stack.start('trigger-sync-and-poll', { connectionId: cancelled, ...fast });
+    await untilPolled(stack, cancelled);
+    await toCancel.cancel();
+    await save(stack, 'sync-temporal-cancel', toCancel);
+    await save(stack, 'reset-succeeds', await stack.start('reset-and-resync', { connectionId: conn({ reset: { runningPolls: 2 } }), ...fast }));
+    await save(stack, 'reset-fails', await stack.start('reset-and-resync', { connectionId: conn({ reset: { runningPolls: 1, outcome: 'failed' } }), ...fast }));
+    const triggered = conn({ runningPolls: 2 });
+    const started = (await (await stack.start('trigger-sync', { connectionId: triggered })).result()) as { jobId: number };
+    await save(stack, 'wait-for-job', await stack.start('wait-for-job', { jobId: started.jobId, ...fast }));
+    await save(
+      stack,
+      'sync-continue-as-new',
+      await stack.start('trigger-sync-and-poll', { connectionId: conn({ runningPolls: 60 }), 'x-arazzo-temporal': { pollIntervalSeconds: 0, historyEventLimit: 100 } }),
+    );
+    await save(stack, 'invalid-input', await stack.start('trigger-sync-and-poll', { connectionId: 'not-a-uuid' }));
+  } finally {
+    await stack.close();
+  }
+}
+
+async function recordSeeds(): Promise<void> {
+  const stack = await startStack({ folders: [seedsFolder] });
+  const conn = (scenario: object) => stack.simulator.addConnection({ scenario }).connectionId;
+  try {
+    await save(stack, 'seed-sync-succeeds', await stack.start('trigger-sync-and-poll', { connectionId: conn({ runningPolls: 3 }) }));
+    await save(stack, 'seed-reset-succeeds', await stack.start('reset-and-resync', { connectionId: conn({ reset: { runningPolls: 2 } }) }));
+    await save(stack, 'seed-reset-cancelled', await stack.start('reset-and-resync', { connectionId: conn({ reset: { runningPolls: 1, outcome: 'cancelled' } }) }));
+  } finally {
+    await stack.close();
+  }
+}
+
+await recordCatalog();
+await recordSeeds();
+process.exit(0);

@@ -1,0 +1,46 @@
+/**
+ * Every recorded history (test/histories, from real runs: scripts/record-histories.ts) replays
+ * against the current workflow code. A change that would break running workflows fails here; a
+ * deliberately non-deterministic variant proves the check can fail.
+ */
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdir, readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
+import { DeterminismViolationError } from '@temporalio/workflow';
+import { workflowsPath } from '../../src/worker-setup.js';
+
+const folder = new URL('../histories/', import.meta.url);
+
+async function histories(): Promise<Array<{ workflowId: string; history: unknown }>> {
+  const files = (await readdir(folder)).filter((f) => f.endsWith('.json')).sort();
+  return Promise.all(
+    files.map(async (file) => ({ workflowId: file, history: JSON.parse(await readFile(new URL(file, folder), 'utf8')) as unknown })),
+  );
+}
+
+describe('recorded histories', () => {
+  Runtime.install({ logger: new DefaultLogger('ERROR') });
+
+  it('all replay against the current workflow code', async () => {
+    const recorded = await histories();
+    assert.ok(recorded.length >= 10, `only ${recorded.length} histories`);
+    const failures: string[] = [];
+    for await (const result of Worker.runReplayHistories({ workflowsPath: workflowsPath() }, recorded)) {
+      if (result.error) failures.push(`${result.workflowId}: ${result.error.message}`);
+    }
+    assert.deepEqual(failures, []);
+  });
+
+  it('a deliberately non-deterministic change is caught', async () => {
+    const recorded = (await histories()).filter((h) => h.workflowId.includes('sync-succeeds'));
+    assert.ok(recorded.length > 0);
+    const changed = fileURLToPath(new URL('../fixtures/workflows/nondeterministic.ts', import.meta.url));
+    let caught = 0;
+    for await (const result of Worker.runReplayHistories({ workflowsPath: changed }, recorded)) {
+      if (result.error instanceof DeterminismViolationError) caught++;
+    }
+    assert.equal(caught, recorded.length);
+  });
+});
