@@ -27,10 +27,26 @@ async function save(stack: Stack, name: string, handle: WorkflowHandle): Promise
   for (let i = 0; runId; i++) {
     const history = await stack.temporal.client.workflow.getHandle(handle.workflowId, runId).fetchHistory();
     const file = new URL(`${prefix}-${name}${i === 0 ? '' : `-run${i + 1}`}.json`, out);
-    const { stdout } = await run(cli, ['workflow', 'show', '--workflow-id', handle.workflowId, '--run-id', runId, '--output', 'json', '--address', stack.temporal.address], { maxBuffer: 256 * 1024 * 1024 });
+    const { stdout } = await run(
+      cli,
+      [
+        'workflow',
+        'show',
+        '--workflow-id',
+        handle.workflowId,
+        '--run-id',
+        runId,
+        '--output',
+        'json',
+        '--address',
+        stack.temporal.address,
+      ],
+      { maxBuffer: 256 * 1024 * 1024 },
+    );
     await writeFile(file, stdout);
     process.stdout.write(`recorded ${file.pathname} (${history.events?.length ?? 0} events)\n`);
-    runId = history.events?.at(-1)?.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId ?? undefined;
+    runId =
+      history.events?.at(-1)?.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId ?? undefined;
   }
 }
 
@@ -46,8 +62,22 @@ async function recordCatalog(): Promise<void> {
   const stack = await startStack({ folders: [catalogFolder] });
   const conn = (scenario: object) => stack.simulator.addConnection({ scenario }).connectionId;
   try {
-    await save(stack, 'sync-succeeds', await stack.start('trigger-sync-and-poll', { connectionId: conn({ queuedPolls: 1, runningPolls: 2, failedAttempts: 1, incompletePolls: 1 }), ...fast }));
-    await save(stack, 'sync-fails', await stack.start('trigger-sync-and-poll', { connectionId: conn({ runningPolls: 1, outcome: 'failed' }), ...fast }));
+    await save(
+      stack,
+      'sync-succeeds',
+      await stack.start('trigger-sync-and-poll', {
+        connectionId: conn({ queuedPolls: 1, runningPolls: 2, failedAttempts: 1, incompletePolls: 1 }),
+        ...fast,
+      }),
+    );
+    await save(
+      stack,
+      'sync-fails',
+      await stack.start('trigger-sync-and-poll', {
+        connectionId: conn({ runningPolls: 1, outcome: 'failed' }),
+        ...fast,
+      }),
+    );
     const signalled = conn({ runningPolls: 100_000 });
     const toSignal = await stack.start('trigger-sync-and-poll', { connectionId: signalled, ...fast });
     await untilPolled(stack, signalled);
@@ -58,17 +88,37 @@ async function recordCatalog(): Promise<void> {
     await untilPolled(stack, cancelled);
     await toCancel.cancel();
     await save(stack, 'sync-temporal-cancel', toCancel);
-    await save(stack, 'reset-succeeds', await stack.start('reset-and-resync', { connectionId: conn({ reset: { runningPolls: 2 } }), ...fast }));
-    await save(stack, 'reset-fails', await stack.start('reset-and-resync', { connectionId: conn({ reset: { runningPolls: 1, outcome: 'failed' } }), ...fast }));
+    await save(
+      stack,
+      'reset-succeeds',
+      await stack.start('reset-and-resync', { connectionId: conn({ reset: { runningPolls: 2 } }), ...fast }),
+    );
+    await save(
+      stack,
+      'reset-fails',
+      await stack.start('reset-and-resync', {
+        connectionId: conn({ reset: { runningPolls: 1, outcome: 'failed' } }),
+        ...fast,
+      }),
+    );
     const triggered = conn({ runningPolls: 2 });
-    const started = (await (await stack.start('trigger-sync', { connectionId: triggered })).result()) as { jobId: number };
+    const started = (await (await stack.start('trigger-sync', { connectionId: triggered })).result()) as {
+      jobId: number;
+    };
     await save(stack, 'wait-for-job', await stack.start('wait-for-job', { jobId: started.jobId, ...fast }));
     await save(
       stack,
       'sync-continue-as-new',
-      await stack.start('trigger-sync-and-poll', { connectionId: conn({ runningPolls: 60 }), 'x-arazzo-temporal': { pollIntervalSeconds: 0, historyEventLimit: 100 } }),
+      await stack.start('trigger-sync-and-poll', {
+        connectionId: conn({ runningPolls: 60 }),
+        'x-arazzo-temporal': { pollIntervalSeconds: 0, historyEventLimit: 100 },
+      }),
     );
-    await save(stack, 'invalid-input', await stack.start('trigger-sync-and-poll', { connectionId: 'not-a-uuid' }));
+    await save(
+      stack,
+      'invalid-input',
+      await stack.start('trigger-sync-and-poll', { connectionId: 'not-a-uuid' }),
+    );
   } finally {
     await stack.close();
   }
@@ -78,9 +128,23 @@ async function recordSeeds(): Promise<void> {
   const stack = await startStack({ folders: [seedsFolder] });
   const conn = (scenario: object) => stack.simulator.addConnection({ scenario }).connectionId;
   try {
-    await save(stack, 'seed-sync-succeeds', await stack.start('trigger-sync-and-poll', { connectionId: conn({ runningPolls: 3 }) }));
-    await save(stack, 'seed-reset-succeeds', await stack.start('reset-and-resync', { connectionId: conn({ reset: { runningPolls: 2 } }) }));
-    await save(stack, 'seed-reset-cancelled', await stack.start('reset-and-resync', { connectionId: conn({ reset: { runningPolls: 1, outcome: 'cancelled' } }) }));
+    await save(
+      stack,
+      'seed-sync-succeeds',
+      await stack.start('trigger-sync-and-poll', { connectionId: conn({ runningPolls: 3 }) }),
+    );
+    await save(
+      stack,
+      'seed-reset-succeeds',
+      await stack.start('reset-and-resync', { connectionId: conn({ reset: { runningPolls: 2 } }) }),
+    );
+    await save(
+      stack,
+      'seed-reset-cancelled',
+      await stack.start('reset-and-resync', {
+        connectionId: conn({ reset: { runningPolls: 1, outcome: 'cancelled' } }),
+      }),
+    );
   } finally {
     await stack.close();
   }

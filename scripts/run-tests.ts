@@ -15,7 +15,9 @@ async function collectTests(target: string): Promise<string[]> {
   const info = await stat(target);
   if (info.isFile()) return [target];
   const files: string[] = [];
-  for (const entry of (await readdir(target, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name))) {
+  for (const entry of (await readdir(target, { withFileTypes: true })).sort((a, b) =>
+    a.name.localeCompare(b.name),
+  )) {
     const path = join(target, entry.name);
     if (entry.isDirectory()) files.push(...(await collectTests(path)));
     else if (entry.name.endsWith('.test.ts')) files.push(path);
@@ -25,7 +27,10 @@ async function collectTests(target: string): Promise<string[]> {
 
 async function main(): Promise<number> {
   const targets = process.argv.slice(2);
-  const roots = targets.length > 0 ? targets : [join(projectRoot, 'test', 'unit'), join(projectRoot, 'test', 'integration')];
+  const roots =
+    targets.length > 0
+      ? targets
+      : [join(projectRoot, 'test', 'unit'), join(projectRoot, 'test', 'integration')];
   const files: string[] = [];
   for (const root of roots) files.push(...(await collectTests(root)));
 

@@ -39,7 +39,10 @@ function parseSourceOverrides(value: string | undefined, errors: string[]): Reco
   // The bundled Airbyte description serves every document whose Airbyte source is named airbyteApi
   // (the seeds point at a file that does not exist next to them).
   const overrides: Record<string, string> = { airbyteApi: bundledAirbyteDescription };
-  for (const entry of (value ?? '').split(',').map((e) => e.trim()).filter(Boolean)) {
+  for (const entry of (value ?? '')
+    .split(',')
+    .map((e) => e.trim())
+    .filter(Boolean)) {
     const eq = entry.indexOf('=');
     const name = entry.slice(0, eq).trim();
     const location = entry.slice(eq + 1).trim();
@@ -59,7 +62,9 @@ export function loadWorkerConfig(
   const errors: string[] = [];
   let temporal: ClientConnectConfig = { connectionOptions: {} };
   try {
-    const overrideEnvVars = Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined));
+    const overrideEnvVars = Object.fromEntries(
+      Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined),
+    );
     temporal = loadClientConnectConfig({ overrideEnvVars });
   } catch (error) {
     errors.push(`Temporal client configuration (TEMPORAL_* / temporal.toml): ${(error as Error).message}`);
@@ -72,11 +77,15 @@ export function loadWorkerConfig(
   const taskQueue = env.TEMPORAL_TASK_QUEUE?.trim() || 'arazzo';
   // ARAZZO_CATALOG replaces the default folder; list `arazzo` in it to keep the project's workflows.
   const catalogFolders: string[] = [];
-  const listed = (env.ARAZZO_CATALOG ?? '').split(delimiter).map((f) => f.trim()).filter(Boolean);
+  const listed = (env.ARAZZO_CATALOG ?? '')
+    .split(delimiter)
+    .map((f) => f.trim())
+    .filter(Boolean);
   if (listed.length === 0) catalogFolders.push(defaultCatalogFolder);
   for (const folder of listed) {
     const path = resolve(folder);
-    if (!existsSync(path) || !statSync(path).isDirectory()) errors.push(`ARAZZO_CATALOG: '${folder}' is not a folder`);
+    if (!existsSync(path) || !statSync(path).isDirectory())
+      errors.push(`ARAZZO_CATALOG: '${folder}' is not a folder`);
     else if (!catalogFolders.includes(path)) catalogFolders.push(path);
   }
 
@@ -98,14 +107,17 @@ export function loadWorkerConfig(
     errors.push(`ARAZZO_METRICS_ADDRESS: expected host:port (e.g. 127.0.0.1:9464), got '${metricsAddress}'`);
   }
   const logLevel = (env.ARAZZO_LOG_LEVEL?.trim().toUpperCase() || 'INFO') as WorkerConfig['logLevel'];
-  if (!LOG_LEVELS.includes(logLevel)) errors.push(`ARAZZO_LOG_LEVEL: expected one of ${LOG_LEVELS.join(', ')}, got '${env.ARAZZO_LOG_LEVEL}'`);
+  if (!LOG_LEVELS.includes(logLevel))
+    errors.push(`ARAZZO_LOG_LEVEL: expected one of ${LOG_LEVELS.join(', ')}, got '${env.ARAZZO_LOG_LEVEL}'`);
   const logFormat = (env.ARAZZO_LOG_FORMAT?.trim().toLowerCase() || 'json') as WorkerConfig['logFormat'];
-  if (logFormat !== 'json' && logFormat !== 'text') errors.push(`ARAZZO_LOG_FORMAT: expected json or text, got '${env.ARAZZO_LOG_FORMAT}'`);
+  if (logFormat !== 'json' && logFormat !== 'text')
+    errors.push(`ARAZZO_LOG_FORMAT: expected json or text, got '${env.ARAZZO_LOG_FORMAT}'`);
 
   let workflowBundlePath: string | undefined;
   if (env.ARAZZO_WORKFLOW_BUNDLE) {
     workflowBundlePath = resolve(env.ARAZZO_WORKFLOW_BUNDLE);
-    if (!existsSync(workflowBundlePath)) errors.push(`ARAZZO_WORKFLOW_BUNDLE: no file at '${env.ARAZZO_WORKFLOW_BUNDLE}' (run npm run build)`);
+    if (!existsSync(workflowBundlePath))
+      errors.push(`ARAZZO_WORKFLOW_BUNDLE: no file at '${env.ARAZZO_WORKFLOW_BUNDLE}' (run npm run build)`);
   } else if (import.meta.url.endsWith('.js') && existsSync(defaultWorkflowBundle)) {
     // Compiled worker (node dist/...): use the bundle built with it. Under tsx, the sources are the truth.
     workflowBundlePath = defaultWorkflowBundle;

@@ -36,7 +36,12 @@ export class StructuredLogger implements Logger {
     const fields = serializable(meta);
     let line: string;
     if (this.options.format === 'json') {
-      line = JSON.stringify({ time: new Date().toISOString(), level: level.toLowerCase(), message, ...fields });
+      line = JSON.stringify({
+        time: new Date().toISOString(),
+        level: level.toLowerCase(),
+        message,
+        ...fields,
+      });
     } else {
       const context = ['workflowId', 'runId', 'stepId', 'activityType']
         .filter((k) => fields[k] !== undefined)

@@ -22,9 +22,10 @@ interface SimulatorHandle {
 /** The simulator is a separate program: `npm start` runs it the way `npm run sim` does, as a child process. */
 async function startSimulatorProcess(port: number): Promise<SimulatorHandle> {
   const compiled = join(projectRoot, 'dist', 'simulator', 'main.js');
-  const args = import.meta.url.endsWith('.js') && existsSync(compiled)
-    ? [compiled]
-    : ['--import', 'tsx', join(projectRoot, 'simulator', 'main.ts')];
+  const args =
+    import.meta.url.endsWith('.js') && existsSync(compiled)
+      ? [compiled]
+      : ['--import', 'tsx', join(projectRoot, 'simulator', 'main.ts')];
   const child = spawn(process.execPath, [...args, '--port', String(port), '--demo', '--quiet'], {
     stdio: ['ignore', 'ignore', 'inherit'],
   });
@@ -67,7 +68,14 @@ const DEMO_CONNECTIONS = [
   ['55555555-5555-4555-8555-555555555555', 'runs for an hour (cancel it)'],
 ] as const;
 
-function banner(options: { address: string; uiUrl?: string; airbyteUrl: string; taskQueue: string; cli: string; workflows: string[] }): string {
+function banner(options: {
+  address: string;
+  uiUrl?: string;
+  airbyteUrl: string;
+  taskQueue: string;
+  cli: string;
+  workflows: string[];
+}): string {
   const { address, cli, taskQueue } = options;
   const t = `${cli} workflow`;
   const flags = `--address ${address} --task-queue ${taskQueue}`;
@@ -164,7 +172,9 @@ async function main(): Promise<void> {
 main().then(
   () => process.exit(0),
   (error: unknown) => {
-    process.stderr.write(`${error instanceof WorkerSetupError ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.stderr.write(
+      `${error instanceof WorkerSetupError ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
     process.exit(1);
   },
 );

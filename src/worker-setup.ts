@@ -5,10 +5,18 @@
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import type { NativeConnection } from '@temporalio/worker';
+import { Worker, type WorkerOptions } from '@temporalio/worker';
 import { createHttpActivities, resolveSourceConnections, type SourceToConnect } from './activities/index.js';
 import { createPrepareActivity } from './activities/prepare.js';
-import { formatDiagnostic, hasErrors, loadCatalog, sourceCredentialProfiles, type Catalog, type Diagnostic } from './catalog/index.js';
+import {
+  formatDiagnostic,
+  hasErrors,
+  loadCatalog,
+  sourceCredentialProfiles,
+  type Catalog,
+  type Diagnostic,
+} from './catalog/index.js';
 import type { WorkerConfig } from './config.js';
 
 /** Worker start refused: the problems, each on its own line. */
@@ -29,7 +37,9 @@ export function workflowsPath(): string {
 }
 
 /** Loads the catalog and lists every source it needs a connection for. */
-export async function loadWorkerCatalog(config: Pick<WorkerConfig, 'catalogFolders' | 'sourceOverrides' | 'runOptionDefaults'>): Promise<{
+export async function loadWorkerCatalog(
+  config: Pick<WorkerConfig, 'catalogFolders' | 'sourceOverrides' | 'runOptionDefaults'>,
+): Promise<{
   catalog: Catalog;
   sources: SourceToConnect[];
   warnings: Diagnostic[];
@@ -41,7 +51,10 @@ export async function loadWorkerCatalog(config: Pick<WorkerConfig, 'catalogFolde
   });
   if (hasErrors(catalog.diagnostics)) {
     const errors = catalog.diagnostics.filter((d) => d.severity === 'error');
-    throw new WorkerSetupError(errors.map((d) => formatDiagnostic(d)), catalog.diagnostics);
+    throw new WorkerSetupError(
+      errors.map((d) => formatDiagnostic(d)),
+      catalog.diagnostics,
+    );
   }
   const sources = new Map<string, SourceToConnect>();
   const problems: string[] = [];
@@ -75,7 +88,9 @@ export interface ArazzoWorkerOptions {
 }
 
 /** Creates the worker; throws WorkerSetupError listing every problem when it cannot start. */
-export async function createArazzoWorker(options: ArazzoWorkerOptions): Promise<{ worker: Worker; catalog: Catalog; warnings: Diagnostic[] }> {
+export async function createArazzoWorker(
+  options: ArazzoWorkerOptions,
+): Promise<{ worker: Worker; catalog: Catalog; warnings: Diagnostic[] }> {
   const { config } = options;
   const { catalog, sources, warnings } = await loadWorkerCatalog(config);
   const connections = resolveSourceConnections(options.env ?? process.env, sources);
@@ -87,7 +102,9 @@ export async function createArazzoWorker(options: ArazzoWorkerOptions): Promise<
     connection: options.connection,
     namespace: config.temporal.namespace ?? 'default',
     taskQueue: config.taskQueue,
-    ...(config.workflowBundlePath ? { workflowBundle: { codePath: config.workflowBundlePath } } : { workflowsPath: workflowsPath() }),
+    ...(config.workflowBundlePath
+      ? { workflowBundle: { codePath: config.workflowBundlePath } }
+      : { workflowsPath: workflowsPath() }),
     activities: { prepareArazzoRun, default: callOperation },
     ...options.workerOptions,
   });

@@ -37,12 +37,15 @@ export async function runWorker(options: RunWorkerOptions = {}): Promise<void> {
   const logger = new StructuredLogger({
     level: config.logLevel,
     format: config.logFormat,
-    redact: (line) => redactor.text(line).replace(/(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{8,}/g, '$1 [redacted]'),
+    redact: (line) =>
+      redactor.text(line).replace(/(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{8,}/g, '$1 [redacted]'),
   });
   if (options.installRuntime !== false) {
     Runtime.install({
       logger,
-      ...(config.metricsAddress ? { telemetryOptions: { metrics: { prometheus: { bindAddress: config.metricsAddress } } } } : {}),
+      ...(config.metricsAddress
+        ? { telemetryOptions: { metrics: { prometheus: { bindAddress: config.metricsAddress } } } }
+        : {}),
     });
   }
 

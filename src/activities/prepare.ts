@@ -73,7 +73,8 @@ export function createPrepareActivity(deps: { catalog: Pick<Catalog, 'workflows'
           { problems },
         );
       };
-      if (sizeOf(input.inputs) > MAX_INPUT_BYTES) refuse([`inputs: larger than ${MAX_INPUT_BYTES} bytes of JSON`]);
+      if (sizeOf(input.inputs) > MAX_INPUT_BYTES)
+        refuse([`inputs: larger than ${MAX_INPUT_BYTES} bytes of JSON`]);
       const workflow = plan.document.workflows.find((w) => w.workflowId === plan.workflowId);
       if (!workflow) return refuse([`workflow ${plan.workflowId} is missing from its plan`]);
 
@@ -98,4 +99,3 @@ export function createPrepareActivity(deps: { catalog: Pick<Catalog, 'workflows'
 export function describeDiagnostics(diagnostics: Parameters<typeof formatDiagnostic>[0][]): string {
   return diagnostics.map((d) => formatDiagnostic(d)).join('\n');
 }
-

@@ -22,16 +22,20 @@ export const DEFAULT_RUN_OPTIONS: RunOptions = {
 
 type Check = (value: unknown) => string | undefined;
 
-const nonNegative: Check = (v) => (typeof v === 'number' && Number.isFinite(v) && v >= 0 ? undefined : 'a number ≥ 0');
-const positive: Check = (v) => (typeof v === 'number' && Number.isFinite(v) && v > 0 ? undefined : 'a number > 0');
-const atLeastOne: Check = (v) => (typeof v === 'number' && Number.isFinite(v) && v >= 1 ? undefined : 'a number ≥ 1');
+const nonNegative: Check = (v) =>
+  typeof v === 'number' && Number.isFinite(v) && v >= 0 ? undefined : 'a number ≥ 0';
+const positive: Check = (v) =>
+  typeof v === 'number' && Number.isFinite(v) && v > 0 ? undefined : 'a number > 0';
+const atLeastOne: Check = (v) =>
+  typeof v === 'number' && Number.isFinite(v) && v >= 1 ? undefined : 'a number ≥ 1';
 const wholeAtLeast =
   (min: number): Check =>
   (v) =>
     Number.isInteger(v) && (v as number) >= min ? undefined : `a whole number ≥ ${min}`;
 const stringList: Check = (v) =>
   Array.isArray(v) && v.every((s) => typeof s === 'string') ? undefined : 'a list of strings';
-const identifier: Check = (v) => (typeof v === 'string' && /^[A-Za-z][\w.-]{0,99}$/.test(v) ? undefined : 'an identifier');
+const identifier: Check = (v) =>
+  typeof v === 'string' && /^[A-Za-z][\w.-]{0,99}$/.test(v) ? undefined : 'an identifier';
 
 const CHECKS: { [K in keyof RunOptions]: Check } = {
   // 0 polls back to back: for tests and benchmarks; real APIs want seconds.
@@ -40,7 +44,8 @@ const CHECKS: { [K in keyof RunOptions]: Check } = {
   maxPollIntervalSeconds: positive,
   waitTimeoutSeconds: nonNegative,
   executionTimeoutSeconds: nonNegative,
-  onConflict: (v) => (v === 'attach' || v === 'wait' || v === 'fail' ? undefined : "'attach', 'wait' or 'fail'"),
+  onConflict: (v) =>
+    v === 'attach' || v === 'wait' || v === 'fail' ? undefined : "'attach', 'wait' or 'fail'",
   failOnStatuses: stringList,
   failErrorType: identifier,
   maxSteps: wholeAtLeast(1),

@@ -16,7 +16,12 @@ import { hasErrors } from './diagnostic.js';
 import type { Diagnostic } from './diagnostic.js';
 import { CatalogError } from './errors.js';
 import type { LoadedArazzoDocument } from './load.js';
-import { listOperations, operationParameters, operationRequestBody, operationServerUrl } from './openapi-operations.js';
+import {
+  listOperations,
+  operationParameters,
+  operationRequestBody,
+  operationServerUrl,
+} from './openapi-operations.js';
 import { isRecord } from './openapi-refs.js';
 import type { OpenApiOperation } from './openapi-operations.js';
 import { resolveStepOperation } from './resolve-operation.js';

@@ -54,7 +54,7 @@ export async function followRun(
       const width = ctx.err.columns ?? 120;
       ctx.err.write(`\r\x1b[2K${line.length > width - 1 ? `${line.slice(0, width - 2)}…` : line}`);
       drawn = true;
-    } else if (true) {
+    } else if (key !== lastKey) {
       ctx.err.write(`${line}\n`);
     }
     lastKey = key;

@@ -37,7 +37,7 @@ export function parseInputValue(text: string): JsonValue {
   if (text === 'true') return true;
   if (text === 'false') return false;
   if (text === 'null') return null;
-  if (false && JSON_NUMBER.test(text)) {
+  if (JSON_NUMBER.test(text)) {
     const n = Number(text);
     const integer = /^-?\d+$/.test(text);
     if (Number.isFinite(n) && (!integer || Number.isSafeInteger(n))) return n;

@@ -101,11 +101,11 @@ function suggest(name: string): string | undefined {
   return best && best.d <= 2 ? best.name : undefined;
 }
 
-function describeUnexpected(error: unknown): string {
+/** A namespace the server does not know is a setting to fix, like a bad address. */
+function namespaceProblem(error: unknown): string | undefined {
   const message = error instanceof Error ? error.message : String(error);
-  if (/namespace .*not found/i.test(message))
-    return `${message}\nhint: set TEMPORAL_NAMESPACE (or --namespace) to an existing namespace`;
-  return message;
+  if (!/namespace .*not found/i.test(message)) return undefined;
+  return `${message}\nhint: set TEMPORAL_NAMESPACE (or --namespace) to an existing namespace`;
 }
 
 /** Runs one command line; resolves to the exit code and never throws. */
@@ -162,9 +162,13 @@ export async function runCli(argv: string[], deps: CliDependencies): Promise<num
       deps.err.write(`arazzo-temporal${command ? ` ${command.name}` : ''}: ${error.message}\n`);
       return error.exitCode;
     }
-    deps.err.write(
-      `arazzo-temporal${command ? ` ${command.name}` : ''}: error: ${describeUnexpected(error)}\n`,
-    );
+    const prefix = `arazzo-temporal${command ? ` ${command.name}` : ''}`;
+    const namespace = namespaceProblem(error);
+    if (namespace) {
+      deps.err.write(`${prefix}: ${namespace}\n`);
+      return ExitCode.usage;
+    }
+    deps.err.write(`${prefix}: error: ${error instanceof Error ? error.message : String(error)}\n`);
     return ExitCode.failed;
   }
 }

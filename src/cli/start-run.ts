@@ -4,6 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import {
+  Connection,
   WorkflowExecutionAlreadyStartedError,
   type WorkflowHandle,
   type WorkflowHandleWithFirstExecutionRunId,
@@ -48,17 +49,25 @@ export function defaultWorkflowId(workflow: string, now = new Date()): string {
   return `${workflow}-${stamp}-${randomUUID().slice(0, 4)}`;
 }
 
-/** The Web UI page of a run: ARAZZO_UI_URL (e.g. http://127.0.0.1:8233) is where the UI is. */
-export function webUiUrl(
-  env: NodeJS.ProcessEnv,
-  namespace: string,
-  workflowId: string,
-  runId?: string,
-): string | undefined {
-  const base = env.ARAZZO_UI_URL?.trim().replace(/\/+$/, '');
+/**
+ * Where the Web UI is: ARAZZO_UI_URL (e.g. http://127.0.0.1:8233), else, for the local dev server
+ * on its usual port (what `npm start` runs), the dev server's UI port.
+ */
+export function webUiBase(env: NodeJS.ProcessEnv, address: string | undefined): string | undefined {
+  const configured = env.ARAZZO_UI_URL?.trim().replace(/\/+$/, '');
+  if (configured) return configured;
+  if (address && /^(127\.0\.0\.1|localhost):7233$/.test(address)) return 'http://127.0.0.1:8233';
+  return undefined;
+}
+
+/** The Web UI page of a run, when the UI's address is known. */
+export function webUiUrl(ctx: CliContext, workflowId: string, runId?: string): string | undefined {
+  const { connection } = ctx.client;
+  const base = webUiBase(ctx.env, connection instanceof Connection ? connection.options.address : undefined);
   if (!base) return undefined;
+  const namespace = encodeURIComponent(ctx.client.options.namespace);
   const run = runId ? `/${encodeURIComponent(runId)}` : '';
-  return `${base}/namespaces/${encodeURIComponent(namespace)}/workflows/${encodeURIComponent(workflowId)}${run}/history`;
+  return `${base}/namespaces/${namespace}/workflows/${encodeURIComponent(workflowId)}${run}/history`;
 }
 
 /** What to start, read from the flags before connecting. */
@@ -94,6 +103,6 @@ export async function startArazzoRun(request: StartRequest, ctx: CliContext): Pr
     throw error;
   }
   const runId = handle.firstExecutionRunId;
-  const url = webUiUrl(ctx.env, namespace, workflowId, runId);
+  const url = webUiUrl(ctx, workflowId, runId);
   return { handle, workflow, workflowId, runId, namespace, taskQueue, inputs, ...(url ? { url } : {}) };
 }

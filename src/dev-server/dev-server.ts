@@ -22,7 +22,10 @@ export interface DevServerOptions {
   dbFile?: string;
   namespaces?: string[];
   /** `KEY=Type` search attributes to register. */
-  searchAttributes?: Record<string, 'Keyword' | 'Text' | 'Int' | 'Double' | 'Bool' | 'Datetime' | 'KeywordList'>;
+  searchAttributes?: Record<
+    string,
+    'Keyword' | 'Text' | 'Int' | 'Double' | 'Bool' | 'Datetime' | 'KeywordList'
+  >;
   logLevel?: 'debug' | 'info' | 'warn' | 'error';
   /** Where the server's own output goes (default: discarded). */
   output?: 'inherit' | 'ignore';
@@ -99,7 +102,9 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
     args.push('--search-attribute', `${key}=${type}`);
   }
 
-  const child = spawn(cliPath, args, { stdio: ['ignore', options.output ?? 'ignore', options.output ?? 'ignore'] });
+  const child = spawn(cliPath, args, {
+    stdio: ['ignore', options.output ?? 'ignore', options.output ?? 'ignore'],
+  });
   installExitHook();
   running.add(child);
   let exited: number | null | undefined;
@@ -112,7 +117,9 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   const deadline = Date.now() + (options.readyTimeoutMs ?? 60_000);
   for (;;) {
     if (exited !== undefined) {
-      throw new Error(`temporal server start-dev exited with code ${exited} before serving (args: ${args.join(' ')})`);
+      throw new Error(
+        `temporal server start-dev exited with code ${exited} before serving (args: ${args.join(' ')})`,
+      );
     }
     if (await isServing(cliPath, address)) break;
     if (Date.now() > deadline) {

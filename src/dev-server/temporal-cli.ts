@@ -25,7 +25,11 @@ export const toolsBinDir = join(projectRoot, '.tools', 'bin');
  * A second copy outside the work tree, so a fresh clone on the same machine (CI) reuses the build
  * instead of spending minutes on it again.
  */
-export const userCacheDir = join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'arazzo-temporal', 'temporal-cli-v1.5.1');
+export const userCacheDir = join(
+  process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'),
+  'arazzo-temporal',
+  'temporal-cli-v1.5.1',
+);
 
 async function isExecutable(path: string): Promise<boolean> {
   try {
@@ -68,7 +72,9 @@ export async function findTemporalCli(options: FindTemporalCliOptions = {}): Pro
   const onPath = await findOnPath('temporal');
   if (onPath) return onPath;
   if (options.build === false) {
-    throw new Error('No Temporal CLI found (TEMPORAL_CLI_PATH, .tools/bin/temporal or PATH). Run `npm run temporal:install`.');
+    throw new Error(
+      'No Temporal CLI found (TEMPORAL_CLI_PATH, .tools/bin/temporal or PATH). Run `npm run temporal:install`.',
+    );
   }
   const go = await findOnPath('go');
   if (!go) {
@@ -83,7 +89,9 @@ export async function findTemporalCli(options: FindTemporalCliOptions = {}): Pro
 
 async function buildTemporalCli(go: string, log: (line: string) => void): Promise<void> {
   await mkdir(toolsBinDir, { recursive: true });
-  log(`Building the Temporal CLI (${TEMPORAL_CLI_MODULE}) into ${toolsBinDir}; this takes a few minutes once…`);
+  log(
+    `Building the Temporal CLI (${TEMPORAL_CLI_MODULE}) into ${toolsBinDir}; this takes a few minutes once…`,
+  );
   const started = Date.now();
   await new Promise<void>((resolvePromise, reject) => {
     const child = spawn(go, ['install', TEMPORAL_CLI_MODULE], {
@@ -92,7 +100,9 @@ async function buildTemporalCli(go: string, log: (line: string) => void): Promis
     });
     child.on('error', reject);
     child.on('exit', (code) =>
-      code === 0 ? resolvePromise() : reject(new Error(`go install ${TEMPORAL_CLI_MODULE} exited with ${code}`)),
+      code === 0
+        ? resolvePromise()
+        : reject(new Error(`go install ${TEMPORAL_CLI_MODULE} exited with ${code}`)),
     );
   });
   log(`Built the Temporal CLI in ${Math.round((Date.now() - started) / 1000)} s.`);

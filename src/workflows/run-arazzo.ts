@@ -54,9 +54,14 @@ export interface ChildRun {
 
 export type WorkflowArgument = { carried: CarriedRun } | ChildRun;
 
-type CallActivity = (input: { request: HttpRequestSpec; adopt?: Extract<Move, { type: 'call' }>['adopt'] }) => Promise<StepResponse>;
+type CallActivity = (input: {
+  request: HttpRequestSpec;
+  adopt?: Extract<Move, { type: 'call' }>['adopt'];
+}) => Promise<StepResponse>;
 
-const { prepareArazzoRun } = proxyLocalActivities<{ prepareArazzoRun(input: PrepareRunInput): Promise<PrepareRunResult> }>({
+const { prepareArazzoRun } = proxyLocalActivities<{
+  prepareArazzoRun(input: PrepareRunInput): Promise<PrepareRunResult>;
+}>({
   startToCloseTimeout: '30 seconds',
   retry: { maximumAttempts: 3 },
 });
@@ -166,7 +171,9 @@ export async function runArazzoWorkflow(inputs: unknown, extra?: WorkflowArgumen
       stepOutputs: Object.fromEntries(Object.entries(state.steps).map(([k, v]) => [k, v.outputs])),
       ...(nextPollAtMs !== undefined ? { nextPollAt: toIso(nextPollAtMs) } : {}),
       startedAt: toIso(startedAtMs),
-      ...(plan.options.waitTimeoutSeconds > 0 ? { waitDeadline: toIso(startedAtMs + plan.options.waitTimeoutSeconds * 1000) } : {}),
+      ...(plan.options.waitTimeoutSeconds > 0
+        ? { waitDeadline: toIso(startedAtMs + plan.options.waitTimeoutSeconds * 1000) }
+        : {}),
       ...(plan.options.executionTimeoutSeconds > 0
         ? { executionDeadline: toIso(startedAtMs + plan.options.executionTimeoutSeconds * 1000) }
         : {}),
@@ -202,7 +209,8 @@ export async function runArazzoWorkflow(inputs: unknown, extra?: WorkflowArgumen
   prepared = true;
   const { waitTimeoutSeconds, executionTimeoutSeconds } = plan.options;
   const waitDeadlineMs = waitTimeoutSeconds > 0 ? startedAtMs + waitTimeoutSeconds * 1000 : undefined;
-  const executionDeadlineMs = executionTimeoutSeconds > 0 ? startedAtMs + executionTimeoutSeconds * 1000 : undefined;
+  const executionDeadlineMs =
+    executionTimeoutSeconds > 0 ? startedAtMs + executionTimeoutSeconds * 1000 : undefined;
   const activities = callActivities(plan);
   const reads = readActivities(plan);
   /** The activity that runs a request: a local one for safe reads when the run says so. */
@@ -230,7 +238,8 @@ export async function runArazzoWorkflow(inputs: unknown, extra?: WorkflowArgumen
 
   const showDetails = (text: string) => setCurrentDetails(text);
   const jobSummary = () =>
-    state.resources.map((r) => `${r.kind} ${String(r.id)}: ${r.status ?? 'unknown'}`).join(', ') || 'no job yet';
+    state.resources.map((r) => `${r.kind} ${String(r.id)}: ${r.status ?? 'unknown'}`).join(', ') ||
+    'no job yet';
 
   try {
     for (;;) {
@@ -251,23 +260,35 @@ export async function runArazzoWorkflow(inputs: unknown, extra?: WorkflowArgumen
         const hadActive = state.resources.some((r) => !r.terminal);
         await cancelActiveResources(cancelRequested.reason);
         if (!hadActive) {
-          throw failure(`run cancelled before any job was running: ${cancelRequested.reason}`, 'ArazzoRunCancelled', {
-            reason: cancelRequested.reason,
-          });
+          throw failure(
+            `run cancelled before any job was running: ${cancelRequested.reason}`,
+            'ArazzoRunCancelled',
+            {
+              reason: cancelRequested.reason,
+            },
+          );
         }
         move = { ...move, delaySeconds: 0 };
       }
 
       if (executionDeadlineMs !== undefined && Date.now() >= executionDeadlineMs) {
         await CancellationScope.nonCancellable(() => cancelActiveResources('execution timeout'));
-        throw failure(`execution timeout of ${executionTimeoutSeconds} s reached; the job was cancelled`, 'ArazzoExecutionTimeout', {
-          resources: state.resources.map((r) => ({ id: r.id, status: r.status ?? null })),
-        });
+        throw failure(
+          `execution timeout of ${executionTimeoutSeconds} s reached; the job was cancelled`,
+          'ArazzoExecutionTimeout',
+          {
+            resources: state.resources.map((r) => ({ id: r.id, status: r.status ?? null })),
+          },
+        );
       }
       if (waitDeadlineMs !== undefined && Date.now() >= waitDeadlineMs) {
-        throw failure(`wait timeout of ${waitTimeoutSeconds} s reached; the job was left running`, 'ArazzoWaitTimeout', {
-          resources: state.resources.map((r) => ({ id: r.id, status: r.status ?? null })),
-        });
+        throw failure(
+          `wait timeout of ${waitTimeoutSeconds} s reached; the job was left running`,
+          'ArazzoWaitTimeout',
+          {
+            resources: state.resources.map((r) => ({ id: r.id, status: r.status ?? null })),
+          },
+        );
       }
 
       // A long poll starts a fresh history before it grows too large; the pending move goes along.
@@ -284,7 +305,8 @@ export async function runArazzoWorkflow(inputs: unknown, extra?: WorkflowArgumen
       if (move.delaySeconds > 0) {
         phase = 'waiting';
         const deadlines = [waitDeadlineMs, executionDeadlineMs].filter((d): d is number => d !== undefined);
-        const untilDeadline = deadlines.length > 0 ? Math.max(0, Math.min(...deadlines) - Date.now()) : Infinity;
+        const untilDeadline =
+          deadlines.length > 0 ? Math.max(0, Math.min(...deadlines) - Date.now()) : Infinity;
         const delayMs = Math.min(move.delaySeconds * 1000, untilDeadline);
         nextPollAtMs = Date.now() + delayMs;
         const why = `${move.type === 'call' ? move.reason : 'wait'} ${move.stepId ?? ''}`.trim();
@@ -300,7 +322,9 @@ export async function runArazzoWorkflow(inputs: unknown, extra?: WorkflowArgumen
       callsThisRun++;
       if (move.type === 'call') {
         const call = move;
-        showDetails(`**${plan.workflowId}** step ${call.stepId} (visit ${call.visit}): ${describeRequest(call.request)}. ${jobSummary()}`);
+        showDetails(
+          `**${plan.workflowId}** step ${call.stepId} (visit ${call.visit}): ${describeRequest(call.request)}. ${jobSummary()}`,
+        );
         let transition: Transition;
         try {
           const response = await activityFor(call.request)({
@@ -329,7 +353,10 @@ export async function runArazzoWorkflow(inputs: unknown, extra?: WorkflowArgumen
         transition = afterWorkflow(plan, state, { ok: true, outputs });
       } catch (error) {
         if (isCancellation(error)) throw error;
-        transition = afterWorkflow(plan, state, { ok: false, message: error instanceof Error ? error.message : String(error) });
+        transition = afterWorkflow(plan, state, {
+          ok: false,
+          message: error instanceof Error ? error.message : String(error),
+        });
       }
       ({ state, move } = transition);
     }

@@ -34,11 +34,26 @@ export interface DriveResult {
 }
 
 /** A JSON response. */
-export function json(statusCode: number, body: JsonValue, headers: Record<string, string> = {}): StepResponse {
-  return { statusCode, headers: { 'content-type': 'application/json', ...headers }, body, url: 'http://api.test', method: 'GET' };
+export function json(
+  statusCode: number,
+  body: JsonValue,
+  headers: Record<string, string> = {},
+): StepResponse {
+  return {
+    statusCode,
+    headers: { 'content-type': 'application/json', ...headers },
+    body,
+    url: 'http://api.test',
+    method: 'GET',
+  };
 }
 
-export function drive(plan: ExecutionPlan, inputs: JsonObject, respond: Responder, limit = 10_000): DriveResult {
+export function drive(
+  plan: ExecutionPlan,
+  inputs: JsonObject,
+  respond: Responder,
+  limit = 10_000,
+): DriveResult {
   const exchanges: Exchange[] = [];
   const workflowsRun: string[] = [];
   let { state, move } = startRun(plan, inputs);
@@ -53,7 +68,10 @@ export function drive(plan: ExecutionPlan, inputs: JsonObject, respond: Responde
         reason: move.reason,
       });
       const answer = respond(move.request, move.stepId);
-      ({ state, move } = answer instanceof Error ? afterCallError(plan, state, answer.message) : afterCall(plan, state, answer, 0));
+      ({ state, move } =
+        answer instanceof Error
+          ? afterCallError(plan, state, answer.message)
+          : afterCall(plan, state, answer, 0));
       continue;
     }
     workflowsRun.push(move.workflowId);
@@ -62,7 +80,9 @@ export function drive(plan: ExecutionPlan, inputs: JsonObject, respond: Responde
     ({ state, move } = afterWorkflow(
       plan,
       state,
-      child.outcome.type === 'end' ? { ok: true, outputs: child.outcome.outputs } : { ok: false, message: child.outcome.message },
+      child.outcome.type === 'end'
+        ? { ok: true, outputs: child.outcome.outputs }
+        : { ok: false, message: child.outcome.message },
     ));
   }
   throw new Error(`no end after ${limit} moves`);

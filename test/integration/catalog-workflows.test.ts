@@ -26,7 +26,11 @@ function requests(connectionId: string, operationId: string) {
   const jobIds = new Set(stack.simulator.jobs(connectionId).map((j) => j.jobId));
   return stack.simulator
     .requests()
-    .filter((r) => r.operationId === operationId && (r.connectionId === connectionId || (r.jobId !== undefined && jobIds.has(r.jobId))));
+    .filter(
+      (r) =>
+        r.operationId === operationId &&
+        (r.connectionId === connectionId || (r.jobId !== undefined && jobIds.has(r.jobId))),
+    );
 }
 
 async function failureOf(handle: WorkflowHandle): Promise<ApplicationFailure> {
@@ -59,7 +63,9 @@ describe('catalog trigger-sync-and-poll', () => {
 
   it('fails the run with AirbyteJobFailed and the outputs in the details when the job fails', async () => {
     const id = connection({ runningPolls: 1, outcome: 'failed' });
-    const failure = await failureOf(await stack.start('trigger-sync-and-poll', { connectionId: id, ...fast }));
+    const failure = await failureOf(
+      await stack.start('trigger-sync-and-poll', { connectionId: id, ...fast }),
+    );
     assert.equal(failure.type, 'AirbyteJobFailed');
     assert.equal(failure.nonRetryable, true);
     const [details] = failure.details as [{ outputs: Record<string, unknown>; resource: { status: string } }];
@@ -69,7 +75,9 @@ describe('catalog trigger-sync-and-poll', () => {
 
   it('rejects a connection id that is not a UUID before any request', async () => {
     const before = stack.simulator.requests().length;
-    const failure = await failureOf(await stack.start('trigger-sync-and-poll', { connectionId: '../../jobs', ...fast }));
+    const failure = await failureOf(
+      await stack.start('trigger-sync-and-poll', { connectionId: '../../jobs', ...fast }),
+    );
     assert.equal(failure.type, 'ArazzoInvalidInput');
     assert.match(failure.message, /connectionId/);
     assert.equal(stack.simulator.requests().length, before);
@@ -77,7 +85,10 @@ describe('catalog trigger-sync-and-poll', () => {
 
   it('answers the status query with the step, iteration and job', async () => {
     const id = connection({ runningPolls: 10_000 });
-    const handle = await stack.start('trigger-sync-and-poll', { connectionId: id, 'x-arazzo-temporal': { pollIntervalSeconds: 0.2 } });
+    const handle = await stack.start('trigger-sync-and-poll', {
+      connectionId: id,
+      'x-arazzo-temporal': { pollIntervalSeconds: 0.2 },
+    });
     await untilPolling(handle, id, 2);
     const status = await handle.query(statusQuery);
     assert.equal(status.arazzoWorkflowId, 'trigger-sync-and-poll');
@@ -94,23 +105,38 @@ describe('cancel', () => {
   it('a cancel signal stops the running job at once with exactly one DELETE; the run ends through the document (finalStatus cancelled)', async () => {
     const id = connection({ runningPolls: 10_000 });
     // A long poll interval: the cancel must not wait for the timer.
-    const handle = await stack.start('trigger-sync-and-poll', { connectionId: id, 'x-arazzo-temporal': { pollIntervalSeconds: 3600 } });
+    const handle = await stack.start('trigger-sync-and-poll', {
+      connectionId: id,
+      'x-arazzo-temporal': { pollIntervalSeconds: 3600 },
+    });
     await untilPolling(handle, id, 1);
     await handle.signal(cancelSignal, { reason: 'user asked' });
     const result = await handle.result();
     assert.equal(result.finalStatus, 'cancelled');
     assert.equal(requests(id, 'cancelJob').length, 1);
-    assert.deepEqual(stack.simulator.jobs(id).map((j) => j.status), ['cancelled']);
+    assert.deepEqual(
+      stack.simulator.jobs(id).map((j) => j.status),
+      ['cancelled'],
+    );
   });
 
   it('temporal cancellation cancels the job in a non-cancellable scope and ends the run Canceled', async () => {
     const id = connection({ runningPolls: 10_000 });
-    const handle = await stack.start('trigger-sync-and-poll', { connectionId: id, 'x-arazzo-temporal': { pollIntervalSeconds: 3600 } });
+    const handle = await stack.start('trigger-sync-and-poll', {
+      connectionId: id,
+      'x-arazzo-temporal': { pollIntervalSeconds: 3600 },
+    });
     await untilPolling(handle, id, 1);
     await handle.cancel();
-    await assert.rejects(handle.result(), (error: unknown) => error instanceof WorkflowFailedError && error.cause instanceof CancelledFailure);
+    await assert.rejects(
+      handle.result(),
+      (error: unknown) => error instanceof WorkflowFailedError && error.cause instanceof CancelledFailure,
+    );
     assert.equal(requests(id, 'cancelJob').length, 1);
-    assert.deepEqual(stack.simulator.jobs(id).map((j) => j.status), ['cancelled']);
+    assert.deepEqual(
+      stack.simulator.jobs(id).map((j) => j.status),
+      ['cancelled'],
+    );
     assert.equal((await handle.describe()).status.name, 'CANCELLED');
   });
 
@@ -143,7 +169,12 @@ describe('the async pair (Airflow asynchronous=True)', () => {
     assert.equal(started.jobId, stack.simulator.jobs(id)[0]!.jobId);
     assert.equal(requests(id, 'getJob').length, 0);
     const done = await (await stack.start('wait-for-job', { jobId: started.jobId, ...fast })).result();
-    assert.deepEqual(done, { jobId: started.jobId, finalStatus: 'succeeded', rowsSynced: 7, bytesSynced: done.bytesSynced });
+    assert.deepEqual(done, {
+      jobId: started.jobId,
+      finalStatus: 'succeeded',
+      rowsSynced: 7,
+      bytesSynced: done.bytesSynced,
+    });
   });
 
   it('wait-for-job fails with AirbyteJobFailed when the job fails', async () => {
@@ -159,14 +190,20 @@ describe('catalog reset-and-resync', () => {
     const id = connection({ reset: { runningPolls: 1, outcome: 'failed' } });
     const failure = await failureOf(await stack.start('reset-and-resync', { connectionId: id, ...fast }));
     assert.equal(failure.type, 'AirbyteJobFailed');
-    assert.deepEqual(stack.simulator.jobs(id).map((j) => j.jobType), ['reset']);
+    assert.deepEqual(
+      stack.simulator.jobs(id).map((j) => j.jobType),
+      ['reset'],
+    );
   });
 
   it('a reset that succeeds starts exactly one re-sync', async () => {
     const id = connection({ reset: { runningPolls: 2 } });
     const result = await (await stack.start('reset-and-resync', { connectionId: id, ...fast })).result();
     const jobs = stack.simulator.jobs(id);
-    assert.deepEqual(jobs.map((j) => j.jobType), ['reset', 'sync']);
+    assert.deepEqual(
+      jobs.map((j) => j.jobType),
+      ['reset', 'sync'],
+    );
     assert.equal(result.resyncJobId, jobs[1]!.jobId);
   });
 });

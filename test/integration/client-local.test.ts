@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runCli, commands } from '../../src/cli/main.js';
 import { parseInputValue } from '../../src/cli/inputs.js';
+import { webUiBase } from '../../src/cli/start-run.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const fixtures = join(root, 'test', 'fixtures');
@@ -276,6 +277,17 @@ describe('client without a worker', { concurrency: true }, () => {
         assert.equal(code, 2, err);
         assert.match(err, message);
       }
+    });
+
+    it('knows the Web UI from ARAZZO_UI_URL, or for the local dev server on its usual port', () => {
+      assert.equal(
+        webUiBase({ ARAZZO_UI_URL: 'https://temporal.example.com/' }, '10.0.0.5:7233'),
+        'https://temporal.example.com',
+      );
+      assert.equal(webUiBase({}, '127.0.0.1:7233'), 'http://127.0.0.1:8233');
+      assert.equal(webUiBase({}, 'localhost:7233'), 'http://127.0.0.1:8233');
+      assert.equal(webUiBase({}, '10.0.0.5:7233'), undefined);
+      assert.equal(webUiBase({}, '127.0.0.1:17233'), undefined);
     });
 
     it('says which address could not be reached and how to fix it (exit 1)', async () => {

@@ -250,6 +250,30 @@ describe('list', () => {
     assert.equal(text.out, "no runs matching TaskQueue = 'empty-queue'\n");
   });
 
+  it('connects by itself from TEMPORAL_ADDRESS, and names an unknown namespace (exit 2)', async () => {
+    const io = () => {
+      const sinks = { out: '', err: '' };
+      return {
+        sinks,
+        deps: {
+          out: { write: (t: string) => (sinks.out += t) },
+          err: { write: (t: string) => (sinks.err += t) },
+          env: { TEMPORAL_ADDRESS: stack.temporal.address, TEMPORAL_TASK_QUEUE: stack.taskQueue },
+        },
+      };
+    };
+    const ok = io();
+    assert.equal(await runCli(['list', '--json', '--limit', '1'], ok.deps), 0, ok.sinks.err);
+    assert.ok(Array.isArray(JSON.parse(ok.sinks.out)));
+    const bad = io();
+    assert.equal(await runCli(['list', '--namespace', 'no-such-namespace'], bad.deps), 2);
+    assert.match(bad.sinks.err, /no-such-namespace/);
+    assert.match(
+      bad.sinks.err,
+      /hint: set TEMPORAL_NAMESPACE \(or --namespace\) to an existing namespace\n$/,
+    );
+  });
+
   it('refuses an unknown --status and a bad --limit with exit code 2', async () => {
     const status = await cli(['list', '--status', 'sleeping']);
     assert.equal(status.code, 2);

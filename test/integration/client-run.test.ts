@@ -76,6 +76,21 @@ describe('run', () => {
     assert.ok(!err.includes('\r'), 'no carriage returns when not on a terminal');
   });
 
+  it('redraws one progress line in place on a terminal', async () => {
+    const id = connection({ runningPolls: 1 });
+    let err = '';
+    const tty: Sink = { isTTY: true, columns: 60, write: (t: string) => (err += t) };
+    const { code } = await cli(['run', 'trigger-sync-and-poll', '-i', `connectionId=${id}`, ...FAST], {
+      err: tty,
+    });
+    assert.equal(code, 0, err);
+    const draws = err.split('\r\x1b[2K').slice(1);
+    assert.ok(draws.length >= 2, err);
+    for (const draw of draws.slice(0, -1))
+      assert.ok(!draw.includes('\n') && draw.length <= 59, JSON.stringify(draw));
+    assert.match(draws.at(-1)!, /^\[\d+s\] [^\n]*\n$/, 'the last drawing ends the line');
+  });
+
   it('prints one JSON object with --json', async () => {
     const id = connection({ runningPolls: 0, rowsSynced: 7 });
     const { code, out } = await cli([

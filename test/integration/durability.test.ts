@@ -40,8 +40,14 @@ describe('durability', () => {
     const simulator = await startSimulator({ clock: 'polls' });
     cleanups.push(() => simulator.close());
     const taskQueue = temporal.taskQueue('sigkill');
-    const env = { TEMPORAL_ADDRESS: temporal.address, TEMPORAL_TASK_QUEUE: taskQueue, AIRBYTE_API_URL: simulator.url };
-    const connectionId = simulator.addConnection({ scenario: { runningPolls: 2, reset: { runningPolls: 12 } } }).connectionId;
+    const env = {
+      TEMPORAL_ADDRESS: temporal.address,
+      TEMPORAL_TASK_QUEUE: taskQueue,
+      AIRBYTE_API_URL: simulator.url,
+    };
+    const connectionId = simulator.addConnection({
+      scenario: { runningPolls: 2, reset: { runningPolls: 12 } },
+    }).connectionId;
 
     let worker = await startWorkerProcess(env);
     cleanups.push(() => worker.kill('SIGKILL'));
@@ -57,8 +63,16 @@ describe('durability', () => {
     worker = await startWorkerProcess(env);
     const result = await handle.result();
     const jobs = simulator.jobs(connectionId);
-    assert.deepEqual(jobs.map((j) => j.jobType), ['reset', 'sync'], 'exactly one reset and one sync');
-    assert.deepEqual(result, { resetJobId: jobs[0]!.jobId, resetStatus: 'succeeded', resyncJobId: jobs[1]!.jobId });
+    assert.deepEqual(
+      jobs.map((j) => j.jobType),
+      ['reset', 'sync'],
+      'exactly one reset and one sync',
+    );
+    assert.deepEqual(result, {
+      resetJobId: jobs[0]!.jobId,
+      resetStatus: 'succeeded',
+      resyncJobId: jobs[1]!.jobId,
+    });
     assert.ok(polls(simulator, jobs[0]!.jobId) > seenAtKill, 'the new worker went on polling');
     await worker.kill('SIGTERM');
   });
@@ -77,7 +91,12 @@ describe('durability', () => {
     const loaded = loadWorkerConfig(env);
     assert.ok(loaded.ok);
     const nativeConnection = await NativeConnection.connect({ address });
-    const { worker } = await createArazzoWorker({ config: loaded.config, connection: nativeConnection, env, workerOptions: { shutdownGraceTime: '1 second' } });
+    const { worker } = await createArazzoWorker({
+      config: loaded.config,
+      connection: nativeConnection,
+      env,
+      workerOptions: { shutdownGraceTime: '1 second' },
+    });
     const running = worker.run();
     cleanups.push(async () => {
       if (worker.getState() === 'RUNNING') worker.shutdown();

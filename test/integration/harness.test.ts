@@ -26,7 +26,10 @@ describe('test harness', () => {
     const history = await temporal.client.workflow.getHandle(`harness-${taskQueue}`).fetchHistory();
     const types = (history.events ?? []).map((e) => String(e.eventType));
     // The server really recorded a timer and an activity: no mock could produce these events.
-    assert.ok(types.some((t) => t.includes('TIMER_FIRED') || t === '17'), `no timer in ${types.join(',')}`);
+    assert.ok(
+      types.some((t) => t.includes('TIMER_FIRED') || t === '17'),
+      `no timer in ${types.join(',')}`,
+    );
     assert.ok(types.some((t) => t.includes('ACTIVITY_TASK_COMPLETED') || t === '12'));
     await temporal.release();
   });

@@ -35,7 +35,11 @@ describe('seed trigger-sync-and-poll, verbatim', () => {
   it('succeeds after several polls', async () => {
     const id = await connection({ pendingPolls: 1, runningPolls: 3, outcome: 'succeeded', rowsSynced: 120 });
     const result = await (await stack.start('trigger-sync-and-poll', { connectionId: id })).result();
-    assert.deepEqual(result, { jobId: stack.simulator.jobs(id)[0]!.jobId, finalStatus: 'succeeded', rowsSynced: 120 });
+    assert.deepEqual(result, {
+      jobId: stack.simulator.jobs(id)[0]!.jobId,
+      finalStatus: 'succeeded',
+      rowsSynced: 120,
+    });
     assert.deepEqual(calls(id), ['createJob', 'getJob', 'getJob', 'getJob', 'getJob']);
     assert.deepEqual(jobTypes(id), ['sync:succeeded']);
   });
@@ -48,7 +52,12 @@ describe('seed trigger-sync-and-poll, verbatim', () => {
   });
 
   it('keeps polling through incomplete attempts to success', async () => {
-    const id = await connection({ runningPolls: 1, failedAttempts: 2, incompletePolls: 1, outcome: 'succeeded' });
+    const id = await connection({
+      runningPolls: 1,
+      failedAttempts: 2,
+      incompletePolls: 1,
+      outcome: 'succeeded',
+    });
     const result = await (await stack.start('trigger-sync-and-poll', { connectionId: id })).result();
     assert.equal(result.finalStatus, 'succeeded');
     assert.ok(calls(id).filter((c) => c === 'getJob').length >= 5);
@@ -91,8 +100,15 @@ describe('seed reset-and-resync, verbatim', () => {
   it('a reset that succeeds triggers exactly one re-sync', async () => {
     const { id, result } = await reset({ pendingPolls: 1, runningPolls: 2, outcome: 'succeeded' });
     const jobs = stack.simulator.jobs(id);
-    assert.deepEqual(jobs.map((j) => j.jobType), ['reset', 'sync']);
-    assert.deepEqual(result, { resetJobId: jobs[0]!.jobId, resetStatus: 'succeeded', resyncJobId: jobs[1]!.jobId });
+    assert.deepEqual(
+      jobs.map((j) => j.jobType),
+      ['reset', 'sync'],
+    );
+    assert.deepEqual(result, {
+      resetJobId: jobs[0]!.jobId,
+      resetStatus: 'succeeded',
+      resyncJobId: jobs[1]!.jobId,
+    });
     assert.deepEqual(calls(id), ['createJob', 'getJob', 'getJob', 'getJob', 'createJob']);
   });
 

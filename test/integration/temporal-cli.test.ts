@@ -25,11 +25,23 @@ async function temporal(...args: string[]): Promise<string> {
 
 describe('the Temporal CLI', () => {
   it('executes trigger-sync-and-poll and prints its outputs', async () => {
-    const connectionId = stack.simulator.addConnection({ scenario: { runningPolls: 2, rowsSynced: 3 } }).connectionId;
+    const connectionId = stack.simulator.addConnection({
+      scenario: { runningPolls: 2, rowsSynced: 3 },
+    }).connectionId;
     const input = JSON.stringify({ connectionId, 'x-arazzo-temporal': { pollIntervalSeconds: 0.05 } });
     const out = await temporal(
-      'workflow', 'execute', '--task-queue', stack.taskQueue, '--type', 'trigger-sync-and-poll',
-      '--workflow-id', `cli-exec-${connectionId}`, '--input', input, '--output', 'json',
+      'workflow',
+      'execute',
+      '--task-queue',
+      stack.taskQueue,
+      '--type',
+      'trigger-sync-and-poll',
+      '--workflow-id',
+      `cli-exec-${connectionId}`,
+      '--input',
+      input,
+      '--output',
+      'json',
     );
     const jobId = stack.simulator.jobs(connectionId)[0]!.jobId;
     assert.match(out, /"status":\s*"(WORKFLOW_EXECUTION_STATUS_)?COMPLETED"/);
@@ -41,12 +53,29 @@ describe('the Temporal CLI', () => {
     const connectionId = stack.simulator.addConnection({ scenario: { runningPolls: 100_000 } }).connectionId;
     const workflowId = `cli-cancel-${connectionId}`;
     await temporal(
-      'workflow', 'start', '--task-queue', stack.taskQueue, '--type', 'trigger-sync-and-poll',
-      '--workflow-id', workflowId, '--input', JSON.stringify({ connectionId, 'x-arazzo-temporal': { pollIntervalSeconds: 1 } }),
+      'workflow',
+      'start',
+      '--task-queue',
+      stack.taskQueue,
+      '--type',
+      'trigger-sync-and-poll',
+      '--workflow-id',
+      workflowId,
+      '--input',
+      JSON.stringify({ connectionId, 'x-arazzo-temporal': { pollIntervalSeconds: 1 } }),
     );
     let status: { currentStep?: string; resources: Array<{ status?: string }> } | undefined;
-    for (let i = 0; i < 100 && status?.resources[0]?.status !== 'running'; i++) {
-      const out = await temporal('workflow', 'query', '--workflow-id', workflowId, '--type', 'status', '--output', 'json');
+    for (let i = 0; i < 100 && status?.resources?.[0]?.status !== 'running'; i++) {
+      const out = await temporal(
+        'workflow',
+        'query',
+        '--workflow-id',
+        workflowId,
+        '--type',
+        'status',
+        '--output',
+        'json',
+      );
       const parsed = JSON.parse(out) as { queryResult: unknown[] | null };
       status = (parsed.queryResult?.[0] ?? undefined) as typeof status;
       await new Promise((r) => setTimeout(r, 100));
@@ -54,10 +83,23 @@ describe('the Temporal CLI', () => {
     assert.equal(status?.currentStep, 'pollJob');
     assert.equal(status?.resources[0]?.status, 'running');
 
-    await temporal('workflow', 'signal', '--workflow-id', workflowId, '--name', 'cancel', '--input', '{"reason":"from the CLI"}');
+    await temporal(
+      'workflow',
+      'signal',
+      '--workflow-id',
+      workflowId,
+      '--name',
+      'cancel',
+      '--input',
+      '{"reason":"from the CLI"}',
+    );
     const result = await stack.temporal.client.workflow.getHandle(workflowId).result();
     assert.equal(result.finalStatus, 'cancelled');
-    const deletes = stack.simulator.requests().filter((r) => r.operationId === 'cancelJob' && r.jobId === stack.simulator.jobs(connectionId)[0]!.jobId);
+    const deletes = stack.simulator
+      .requests()
+      .filter(
+        (r) => r.operationId === 'cancelJob' && r.jobId === stack.simulator.jobs(connectionId)[0]!.jobId,
+      );
     assert.equal(deletes.length, 1);
   });
 
@@ -65,10 +107,26 @@ describe('the Temporal CLI', () => {
     const connectionId = stack.simulator.addConnection({ scenario: { runningPolls: 100_000 } }).connectionId;
     const workflowId = `cli-tcancel-${connectionId}`;
     await temporal(
-      'workflow', 'start', '--task-queue', stack.taskQueue, '--type', 'reset-and-resync',
-      '--workflow-id', workflowId, '--input', JSON.stringify({ connectionId, 'x-arazzo-temporal': { pollIntervalSeconds: 1 } }),
+      'workflow',
+      'start',
+      '--task-queue',
+      stack.taskQueue,
+      '--type',
+      'reset-and-resync',
+      '--workflow-id',
+      workflowId,
+      '--input',
+      JSON.stringify({ connectionId, 'x-arazzo-temporal': { pollIntervalSeconds: 1 } }),
     );
-    for (let i = 0; i < 100 && stack.simulator.requests().filter((r) => r.operationId === 'getJob' && r.jobId === stack.simulator.jobs(connectionId)[0]?.jobId).length === 0; i++) {
+    for (
+      let i = 0;
+      i < 100 &&
+      stack.simulator
+        .requests()
+        .filter((r) => r.operationId === 'getJob' && r.jobId === stack.simulator.jobs(connectionId)[0]?.jobId)
+        .length === 0;
+      i++
+    ) {
       await new Promise((r) => setTimeout(r, 100));
     }
     await temporal('workflow', 'cancel', '--workflow-id', workflowId);
@@ -76,7 +134,14 @@ describe('the Temporal CLI', () => {
     const described = await temporal('workflow', 'describe', '--workflow-id', workflowId, '--output', 'json');
     assert.match(described, /CANCELED|CANCELLED/);
     const jobs = stack.simulator.jobs(connectionId);
-    assert.deepEqual(jobs.map((j) => `${j.jobType}:${j.status}`), ['reset:cancelled']);
-    assert.equal(stack.simulator.requests().filter((r) => r.operationId === 'cancelJob' && r.jobId === jobs[0]!.jobId).length, 1);
+    assert.deepEqual(
+      jobs.map((j) => `${j.jobType}:${j.status}`),
+      ['reset:cancelled'],
+    );
+    assert.equal(
+      stack.simulator.requests().filter((r) => r.operationId === 'cancelJob' && r.jobId === jobs[0]!.jobId)
+        .length,
+      1,
+    );
   });
 });

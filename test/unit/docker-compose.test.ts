@@ -21,11 +21,19 @@ interface Service {
 }
 
 describe('docker-compose.yml', async () => {
-  const compose = parse(await readFile(new URL('docker-compose.yml', root), 'utf8')) as { services: Record<string, Service> };
+  const compose = parse(await readFile(new URL('docker-compose.yml', root), 'utf8')) as {
+    services: Record<string, Service>;
+  };
   const services = compose.services;
 
   it('has PostgreSQL, Temporal with schema setup, the UI, the worker and the simulator', () => {
-    assert.deepEqual(Object.keys(services).sort(), ['airbyte-sim', 'postgresql', 'temporal', 'temporal-ui', 'worker']);
+    assert.deepEqual(Object.keys(services).sort(), [
+      'airbyte-sim',
+      'postgresql',
+      'temporal',
+      'temporal-ui',
+      'worker',
+    ]);
     assert.match(services.temporal?.image ?? '', /^temporalio\/auto-setup:/);
     assert.equal(services.worker?.build, '.');
   });
@@ -42,14 +50,17 @@ describe('docker-compose.yml', async () => {
   it('keeps the simulator behind a profile and binds ports to loopback', () => {
     assert.deepEqual(services['airbyte-sim']?.profiles, ['simulator']);
     for (const [name, service] of Object.entries(services)) {
-      for (const port of service.ports ?? []) assert.match(port, /^127\.0\.0\.1:/, `${name} publishes ${port}`);
+      for (const port of service.ports ?? [])
+        assert.match(port, /^127\.0\.0\.1:/, `${name} publishes ${port}`);
     }
   });
 
   it('runs files that the build produces', async () => {
     const dockerfile = await readFile(new URL('Dockerfile', root), 'utf8');
     assert.match(dockerfile, /CMD \["node", "dist\/src\/worker\.js"\]/);
-    const pkg = JSON.parse(await readFile(new URL('package.json', root), 'utf8')) as { scripts: Record<string, string> };
+    const pkg = JSON.parse(await readFile(new URL('package.json', root), 'utf8')) as {
+      scripts: Record<string, string>;
+    };
     assert.match(pkg.scripts.build ?? '', /tsc -p tsconfig\.build\.json/);
     assert.equal(services['airbyte-sim']?.command?.[1], 'dist/simulator/main.js');
     assert.equal(services.worker?.environment?.TEMPORAL_ADDRESS, 'temporal:7233');

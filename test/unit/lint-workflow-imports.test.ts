@@ -23,23 +23,42 @@ describe('lint rules for workflow code', () => {
 
   it('rejects got in a workflow file', async () => {
     const messages = await lint("import got from 'got';\nexport const x = got;\n");
-    assert.ok(messages.some((m) => m.includes('no-restricted-imports') && m.includes('I/O')), messages.join('\n'));
+    assert.ok(
+      messages.some((m) => m.includes('no-restricted-imports') && m.includes('I/O')),
+      messages.join('\n'),
+    );
   });
 
   it('rejects node:fs in a workflow file', async () => {
     const messages = await lint("import { readFileSync } from 'node:fs';\nexport const x = readFileSync;\n");
-    assert.ok(messages.some((m) => m.includes('no-restricted-imports') && m.includes('Node built-ins')), messages.join('\n'));
+    assert.ok(
+      messages.some((m) => m.includes('no-restricted-imports') && m.includes('Node built-ins')),
+      messages.join('\n'),
+    );
   });
 
   it('rejects an activity implementation but allows its types', async () => {
-    const value = await lint("import { createHttpActivities } from '../activities/index.js';\nexport const x = createHttpActivities;\n");
-    assert.ok(value.some((m) => m.includes('no-restricted-imports')), value.join('\n'));
-    const typeOnly = await lint("import type { PrepareRunInput } from '../activities/prepare.js';\nexport type X = PrepareRunInput;\n");
-    assert.deepEqual(typeOnly.filter((m) => m.includes('no-restricted-imports')), []);
+    const value = await lint(
+      "import { createHttpActivities } from '../activities/index.js';\nexport const x = createHttpActivities;\n",
+    );
+    assert.ok(
+      value.some((m) => m.includes('no-restricted-imports')),
+      value.join('\n'),
+    );
+    const typeOnly = await lint(
+      "import type { PrepareRunInput } from '../activities/prepare.js';\nexport type X = PrepareRunInput;\n",
+    );
+    assert.deepEqual(
+      typeOnly.filter((m) => m.includes('no-restricted-imports')),
+      [],
+    );
   });
 
   it('rejects Math.random in a workflow file', async () => {
     const messages = await lint('export const x = Math.random();\n');
-    assert.ok(messages.some((m) => m.includes('no-restricted-properties')), messages.join('\n'));
+    assert.ok(
+      messages.some((m) => m.includes('no-restricted-properties')),
+      messages.join('\n'),
+    );
   });
 });

@@ -16,7 +16,10 @@ const folder = new URL('../histories/', import.meta.url);
 async function histories(): Promise<Array<{ workflowId: string; history: unknown }>> {
   const files = (await readdir(folder)).filter((f) => f.endsWith('.json')).sort();
   return Promise.all(
-    files.map(async (file) => ({ workflowId: file, history: JSON.parse(await readFile(new URL(file, folder), 'utf8')) as unknown })),
+    files.map(async (file) => ({
+      workflowId: file,
+      history: JSON.parse(await readFile(new URL(file, folder), 'utf8')) as unknown,
+    })),
   );
 }
 

@@ -12,8 +12,20 @@ import type { FailureAction, JsonObject, JsonValue, Step, SuccessAction, Workflo
 import type { ExecutionPlan, OperationPlan } from '../plan.js';
 import type { HttpRequestSpec } from '../request.js';
 import { firstMatchingAction, mergeActions } from './actions.js';
-import type { Move, RunState, StepResponse, TrackedResource, WorkflowOutcome, WorkflowPurpose } from './state.js';
-import { buildExtensionRequest, buildStepRequest, requestView, resolveStepParameters } from './step-request.js';
+import type {
+  Move,
+  RunState,
+  StepResponse,
+  TrackedResource,
+  WorkflowOutcome,
+  WorkflowPurpose,
+} from './state.js';
+import {
+  buildExtensionRequest,
+  buildStepRequest,
+  requestView,
+  resolveStepParameters,
+} from './step-request.js';
 
 export interface Transition {
   state: RunState;
@@ -65,7 +77,10 @@ export function contextFor(
 }
 
 /** Evaluates an outputs map; an output that cannot be resolved (its step never ran) is absent, not an error. */
-export function evaluateOutputs(outputs: Record<string, string> | undefined, context: ExpressionContext): JsonObject {
+export function evaluateOutputs(
+  outputs: Record<string, string> | undefined,
+  context: ExpressionContext,
+): JsonObject {
   const result: JsonObject = {};
   for (const [name, expression] of Object.entries(outputs ?? {})) {
     try {
@@ -78,10 +93,22 @@ export function evaluateOutputs(outputs: Record<string, string> | undefined, con
   return result;
 }
 
-function fail(state: RunState, errorType: string, message: string, stepId?: string, details?: JsonObject): Transition {
+function fail(
+  state: RunState,
+  errorType: string,
+  message: string,
+  stepId?: string,
+  details?: JsonObject,
+): Transition {
   return {
     state: { ...state, current: undefined },
-    move: { type: 'fail', errorType, message, ...(stepId ? { stepId } : {}), ...(details ? { details } : {}) },
+    move: {
+      type: 'fail',
+      errorType,
+      message,
+      ...(stepId ? { stepId } : {}),
+      ...(details ? { details } : {}),
+    },
     notes: [],
   };
 }
@@ -107,7 +134,14 @@ export function startRun(plan: ExecutionPlan, inputs: JsonObject, workflowId = p
 function continueAfterDependencies(plan: ExecutionPlan, state: RunState): Transition {
   const [next, ...rest] = state.pendingDependencies;
   if (next !== undefined) {
-    return runWorkflow({ ...state, pendingDependencies: rest }, next, state.inputs, 'dependsOn', undefined, 0);
+    return runWorkflow(
+      { ...state, pendingDependencies: rest },
+      next,
+      state.inputs,
+      'dependsOn',
+      undefined,
+      0,
+    );
   }
   const first = currentWorkflow(plan, state).steps[0];
   if (!first) return finish(plan, state);
@@ -123,7 +157,10 @@ function runWorkflow(
   delaySeconds: number,
 ): Transition {
   return {
-    state: { ...state, current: { ...(stepId ? { stepId } : {}), workflow: { workflowId, purpose, inputs } } },
+    state: {
+      ...state,
+      current: { ...(stepId ? { stepId } : {}), workflow: { workflowId, purpose, inputs } },
+    },
     move: { type: 'runWorkflow', workflowId, inputs, purpose, delaySeconds, ...(stepId ? { stepId } : {}) },
     notes: [],
   };
@@ -147,7 +184,13 @@ function enterStep(
 ): Transition {
   const workflow = currentWorkflow(plan, state);
   const step = workflow.steps.find((s) => s.stepId === stepId);
-  if (!step) return fail(state, FailureTypes.badStep, `step ${stepId} does not exist in workflow ${workflow.workflowId}`, stepId);
+  if (!step)
+    return fail(
+      state,
+      FailureTypes.badStep,
+      `step ${stepId} does not exist in workflow ${workflow.workflowId}`,
+      stepId,
+    );
   if (state.stepsExecuted >= plan.options.maxSteps) {
     return fail(
       state,
@@ -166,16 +209,29 @@ function enterStep(
 
   if (step.workflowId !== undefined) {
     const parameters = resolveStepParameters(plan.document, workflow, step, undefined, context);
-    if (!parameters.ok) return fail(next, FailureTypes.badStep, `step ${stepId}: ${parameters.field}: ${parameters.message}`, stepId);
+    if (!parameters.ok)
+      return fail(
+        next,
+        FailureTypes.badStep,
+        `step ${stepId}: ${parameters.field}: ${parameters.message}`,
+        stepId,
+      );
     const inputs: JsonObject = {};
     for (const p of parameters.value) inputs[p.name] = p.value;
     return runWorkflow(next, step.workflowId, inputs, 'step', stepId, delaySeconds);
   }
 
   const operation = operationFor(plan, workflow.workflowId, stepId);
-  if (!operation) return fail(next, FailureTypes.badStep, `step ${stepId}: its operation was not resolved in the plan`, stepId);
+  if (!operation)
+    return fail(
+      next,
+      FailureTypes.badStep,
+      `step ${stepId}: its operation was not resolved in the plan`,
+      stepId,
+    );
   const request = buildStepRequest(plan, workflow, step, operation, context);
-  if (!request.ok) return fail(next, FailureTypes.badStep, `step ${stepId}: ${request.field}: ${request.message}`, stepId);
+  if (!request.ok)
+    return fail(next, FailureTypes.badStep, `step ${stepId}: ${request.field}: ${request.message}`, stepId);
 
   const adoptSpec = operation.resource?.adopt;
   let adopt: Extract<Move, { type: 'call' }>['adopt'];
@@ -183,7 +239,10 @@ function enterStep(
     const lookupOperation = plan.operations[adoptSpec.operation];
     const lookup =
       lookupOperation &&
-      buildExtensionRequest(lookupOperation, adoptSpec.parameters, { ...context, request: requestView(request.value) });
+      buildExtensionRequest(lookupOperation, adoptSpec.parameters, {
+        ...context,
+        request: requestView(request.value),
+      });
     if (lookup?.ok) {
       adopt = {
         lookup: lookup.value,
@@ -201,7 +260,15 @@ function enterStep(
 
   return {
     state: { ...next, current: { stepId, request: request.value } },
-    move: { type: 'call', stepId, request: request.value, delaySeconds, reason, visit, ...(adopt ? { adopt } : {}) },
+    move: {
+      type: 'call',
+      stepId,
+      request: request.value,
+      delaySeconds,
+      reason,
+      visit,
+      ...(adopt ? { adopt } : {}),
+    },
     notes: [],
   };
 }
@@ -226,7 +293,10 @@ function finish(plan: ExecutionPlan, state: RunState): Transition {
         errorType: plan.options.failErrorType,
         message: `${failing.kind} ${String(failing.id)} (step ${failing.stepId}) ended ${failing.status}`,
         stepId: failing.stepId,
-        details: { outputs, resource: { kind: failing.kind, id: failing.id, status: failing.status ?? null } },
+        details: {
+          outputs,
+          resource: { kind: failing.kind, id: failing.id, status: failing.status ?? null },
+        },
       },
       notes: [],
     };
@@ -280,8 +350,12 @@ function trackResources(
     if (id.ok) {
       const status = statusOf(spec);
       const cancelOperation = spec.cancel && plan.operations[spec.cancel.operation];
-      const cancel = cancelOperation && spec.cancel ? buildExtensionRequest(cancelOperation, spec.cancel.parameters, context) : undefined;
-      if (cancel && !cancel.ok) notes.push(`step ${stepId}: cannot build the cancel request: ${cancel.message}`);
+      const cancel =
+        cancelOperation && spec.cancel
+          ? buildExtensionRequest(cancelOperation, spec.cancel.parameters, context)
+          : undefined;
+      if (cancel && !cancel.ok)
+        notes.push(`step ${stepId}: cannot build the cancel request: ${cancel.message}`);
       const tracked: TrackedResource = {
         kind: spec.kind,
         stepId,
@@ -293,7 +367,9 @@ function trackResources(
         ...(response.adopted ? { adopted: response.adopted.reason } : {}),
       };
       if (response.adopted) {
-        notes.push(`step ${stepId}: adopted existing ${spec.kind} ${JSON.stringify(id.value)} (${response.adopted.reason})`);
+        notes.push(
+          `step ${stepId}: adopted existing ${spec.kind} ${JSON.stringify(id.value)} (${response.adopted.reason})`,
+        );
       }
       const others = resources.filter((r) => !sameResource(r, operation.key, id.value));
       resources.splice(0, resources.length, ...others, tracked);
@@ -319,8 +395,15 @@ function trackResources(
   }
   for (const resource of resources) {
     const rspec = plan.operations[resource.operation]?.resource;
-    if (rspec && resource.status !== undefined && !resource.terminal && !rspec.activeStatuses.includes(resource.status)) {
-      notes.push(`${resource.kind} ${String(resource.id)} reports unknown status '${resource.status}': treated as still running`);
+    if (
+      rspec &&
+      resource.status !== undefined &&
+      !resource.terminal &&
+      !rspec.activeStatuses.includes(resource.status)
+    ) {
+      notes.push(
+        `${resource.kind} ${String(resource.id)} reports unknown status '${resource.status}': treated as still running`,
+      );
     }
   }
   return { resources, notes };
@@ -343,10 +426,18 @@ function retryKey(stepId: string, action: FailureAction): string {
   return `${stepId}/${action.name}`;
 }
 
-function onStepSuccess(plan: ExecutionPlan, state: RunState, step: Step, context: ExpressionContext, notes: string[]): Transition {
+function onStepSuccess(
+  plan: ExecutionPlan,
+  state: RunState,
+  step: Step,
+  context: ExpressionContext,
+  notes: string[],
+): Transition {
   const workflow = currentWorkflow(plan, state);
   // A successful step starts its retry budgets afresh (a poll that recovers may fail again later).
-  const retries = Object.fromEntries(Object.entries(state.retries).filter(([k]) => !k.startsWith(`${step.stepId}/`)));
+  const retries = Object.fromEntries(
+    Object.entries(state.retries).filter(([k]) => !k.startsWith(`${step.stepId}/`)),
+  );
   let next: RunState = { ...state, retries };
   if (next.returnTo !== undefined) {
     // This step was the detour of a retry action: go back and retry the step that failed.
@@ -382,7 +473,14 @@ function takeAction(
     case 'retry': {
       const delay = delaySeconds ?? 0;
       if (action.workflowId !== undefined) {
-        return runWorkflow({ ...state, returnTo: step.stepId }, action.workflowId, state.inputs, 'retry', step.stepId, delay);
+        return runWorkflow(
+          { ...state, returnTo: step.stepId },
+          action.workflowId,
+          state.inputs,
+          'retry',
+          step.stepId,
+          delay,
+        );
       }
       if (action.stepId !== undefined && action.stepId !== step.stepId) {
         return enterStep(plan, { ...state, returnTo: step.stepId }, action.stepId, 'retry', delay);
@@ -410,7 +508,10 @@ function onStepFailure(
     (a) => a.type === 'retry' && (state.retries[retryKey(step.stepId, a)] ?? 0) >= (a.retryLimit ?? 1),
   );
   if (!action) {
-    return withNotes(fail(state, FailureTypes.stepFailed, `step ${step.stepId} failed: ${reason}`, step.stepId), notes);
+    return withNotes(
+      fail(state, FailureTypes.stepFailed, `step ${step.stepId} failed: ${reason}`, step.stepId),
+      notes,
+    );
   }
   if (action.type !== 'retry') return withNotes(takeAction(plan, state, step, action, undefined), notes);
   const key = retryKey(step.stepId, action);
@@ -419,7 +520,10 @@ function onStepFailure(
   return withNotes(takeAction(plan, next, step, action, retryAfter ?? action.retryAfter ?? 0), notes);
 }
 
-function describeFailure(response: StepResponse | undefined, failures: Array<{ condition: string; error?: string }>): string {
+function describeFailure(
+  response: StepResponse | undefined,
+  failures: Array<{ condition: string; error?: string }>,
+): string {
   const parts: string[] = [];
   if (response) parts.push(`HTTP ${response.statusCode} from ${response.method} ${response.url}`);
   for (const f of failures) parts.push(`criterion not met: ${f.condition}${f.error ? ` (${f.error})` : ''}`);
@@ -427,7 +531,12 @@ function describeFailure(response: StepResponse | undefined, failures: Array<{ c
 }
 
 /** Feeds the response of the step in flight and returns the next move. */
-export function afterCall(plan: ExecutionPlan, state: RunState, response: StepResponse, nowMs: number): Transition {
+export function afterCall(
+  plan: ExecutionPlan,
+  state: RunState,
+  response: StepResponse,
+  nowMs: number,
+): Transition {
   const stepId = state.current?.stepId;
   const request = state.current?.request;
   const workflow = currentWorkflow(plan, state);
@@ -443,7 +552,12 @@ export function afterCall(plan: ExecutionPlan, state: RunState, response: StepRe
   const exchange = { request: requestView(request, response.url), response: responseView };
   const operation = operationFor(plan, workflow.workflowId, stepId);
   const tracked = trackResources(plan, state, stepId, operation, response, contextFor(plan, state, exchange));
-  let next: RunState = { ...state, resources: tracked.resources, lastStatusCode: response.statusCode, current: undefined };
+  let next: RunState = {
+    ...state,
+    resources: tracked.resources,
+    lastStatusCode: response.statusCode,
+    current: undefined,
+  };
   const context = contextFor(plan, next, exchange);
 
   // Spec: without successCriteria, any 2xx response is a success.
@@ -461,7 +575,15 @@ export function afterCall(plan: ExecutionPlan, state: RunState, response: StepRe
     return onStepSuccess(plan, next, step, contextFor(plan, next, exchange), tracked.notes);
   }
   const retryAfter = retryAfterSeconds(response.headers, nowMs);
-  return onStepFailure(plan, next, step, context, describeFailure(response, verdict.failures), retryAfter, tracked.notes);
+  return onStepFailure(
+    plan,
+    next,
+    step,
+    context,
+    describeFailure(response, verdict.failures),
+    retryAfter,
+    tracked.notes,
+  );
 }
 
 /** Feeds the outcome of a sub-workflow (a workflow step, a goto to a workflow, a dependency, a retry detour). */
@@ -476,18 +598,31 @@ export function afterWorkflow(plan: ExecutionPlan, state: RunState, outcome: Wor
   switch (pending.purpose) {
     case 'dependsOn':
       if (!outcome.ok) {
-        return fail(next, FailureTypes.workflowFailed, `dependency ${pending.workflowId} failed: ${outcome.message}`);
+        return fail(
+          next,
+          FailureTypes.workflowFailed,
+          `dependency ${pending.workflowId} failed: ${outcome.message}`,
+        );
       }
       return continueAfterDependencies(plan, next);
     case 'goto':
-      if (!outcome.ok) return fail(next, FailureTypes.workflowFailed, `workflow ${pending.workflowId} failed: ${outcome.message}`);
+      if (!outcome.ok)
+        return fail(
+          next,
+          FailureTypes.workflowFailed,
+          `workflow ${pending.workflowId} failed: ${outcome.message}`,
+        );
       // Spec: after a goto to a workflow, its outputs are the run's outputs.
       return { state: next, move: { type: 'end', outputs: outcome.outputs }, notes: [] };
     case 'retry': {
       const target = next.returnTo ?? state.current?.stepId;
       next = { ...next, returnTo: undefined };
       if (!outcome.ok || target === undefined) {
-        return fail(next, FailureTypes.workflowFailed, `workflow ${pending.workflowId} failed: ${outcome.ok ? 'no step to retry' : outcome.message}`);
+        return fail(
+          next,
+          FailureTypes.workflowFailed,
+          `workflow ${pending.workflowId} failed: ${outcome.ok ? 'no step to retry' : outcome.message}`,
+        );
       }
       return enterStep(plan, next, target, 'retry', 0);
     }
@@ -498,9 +633,20 @@ export function afterWorkflow(plan: ExecutionPlan, state: RunState, outcome: Wor
       if (!outcome.ok) return onStepFailure(plan, next, step, context, outcome.message, undefined, []);
       const verdict = evaluateCriteria(step.successCriteria, context);
       if (!verdict.passed) {
-        return onStepFailure(plan, next, step, context, describeFailure(undefined, verdict.failures), undefined, []);
+        return onStepFailure(
+          plan,
+          next,
+          step,
+          context,
+          describeFailure(undefined, verdict.failures),
+          undefined,
+          [],
+        );
       }
-      next = { ...next, steps: { ...next.steps, [step.stepId]: { outputs: evaluateOutputs(step.outputs, context) } } };
+      next = {
+        ...next,
+        steps: { ...next.steps, [step.stepId]: { outputs: evaluateOutputs(step.outputs, context) } },
+      };
       return onStepSuccess(plan, next, step, contextFor(plan, next, { outputs: outcome.outputs }), []);
     }
   }
@@ -512,7 +658,12 @@ export function cancellableResources(state: RunState): TrackedResource[] {
 }
 
 /** Marks a resource's cancel request as sent (it is never sent twice). */
-export function markCancelSent(state: RunState, resource: TrackedResource, response?: StepResponse, plan?: ExecutionPlan): RunState {
+export function markCancelSent(
+  state: RunState,
+  resource: TrackedResource,
+  response?: StepResponse,
+  plan?: ExecutionPlan,
+): RunState {
   return {
     ...state,
     resources: state.resources.map((r) => {
@@ -522,7 +673,11 @@ export function markCancelSent(state: RunState, resource: TrackedResource, respo
       if (response && spec) {
         const status = getByPointer(response.body, spec.statusPointer);
         if (status.ok && typeof status.value === 'string') {
-          updated = { ...updated, status: status.value, terminal: spec.terminalStatuses.includes(status.value) };
+          updated = {
+            ...updated,
+            status: status.value,
+            terminal: spec.terminalStatuses.includes(status.value),
+          };
         }
       }
       return updated;
@@ -549,7 +704,8 @@ export function resolveInRun(plan: ExecutionPlan, state: RunState, value: JsonVa
 export function afterCallError(plan: ExecutionPlan, state: RunState, message: string): Transition {
   const stepId = state.current?.stepId;
   const step = currentWorkflow(plan, state).steps.find((s) => s.stepId === stepId);
-  if (!step || !state.current?.request) return fail(state, FailureTypes.badStep, `no step in flight: ${message}`);
+  if (!step || !state.current?.request)
+    return fail(state, FailureTypes.badStep, `no step in flight: ${message}`);
   const next: RunState = { ...state, current: undefined };
   const context = contextFor(plan, next, { request: requestView(state.current.request) });
   return onStepFailure(plan, next, step, context, message, undefined, []);

@@ -5,7 +5,15 @@
 import type { ExpressionContext, RequestView } from '../context.js';
 import { resolveValue } from '../expressions/index.js';
 import { setByPointer } from '../json-pointer.js';
-import type { ArazzoDocument, JsonValue, Parameter, ParameterLocation, ReusableObject, Step, Workflow } from '../model.js';
+import type {
+  ArazzoDocument,
+  JsonValue,
+  Parameter,
+  ParameterLocation,
+  ReusableObject,
+  Step,
+  Workflow,
+} from '../model.js';
 import { isReusable } from '../model.js';
 import type { ExecutionPlan, OperationPlan } from '../plan.js';
 import { buildHttpRequest, type HttpRequestSpec } from '../request.js';
@@ -18,7 +26,10 @@ export interface ResolvedParameter {
   value: JsonValue;
 }
 
-function resolveReusableParameter(document: ArazzoDocument, entry: Parameter | ReusableObject): Parameter | undefined {
+function resolveReusableParameter(
+  document: ArazzoDocument,
+  entry: Parameter | ReusableObject,
+): Parameter | undefined {
   if (!isReusable(entry)) return entry;
   const prefix = '$components.parameters.';
   if (!entry.reference.startsWith(prefix)) return undefined;
@@ -47,7 +58,11 @@ export function resolveStepParameters(
   for (const { p, field } of declared) {
     const parameter = resolveReusableParameter(document, p);
     if (!parameter) {
-      return { ok: false, field, message: `unresolvable reusable parameter ${(p as ReusableObject).reference}` };
+      return {
+        ok: false,
+        field,
+        message: `unresolvable reusable parameter ${(p as ReusableObject).reference}`,
+      };
     }
     // For a workflow step, parameters are the sub-workflow's inputs and `in` does not matter.
     const location = operation
@@ -56,10 +71,18 @@ export function resolveStepParameters(
     if (!location) {
       // Workflow-level parameters without `in` map to sub-workflow inputs; skip them for operations.
       if (field.startsWith('workflow.')) continue;
-      return { ok: false, field: `${field}.in`, message: `parameter ${parameter.name} has no 'in' and the operation does not declare it` };
+      return {
+        ok: false,
+        field: `${field}.in`,
+        message: `parameter ${parameter.name} has no 'in' and the operation does not declare it`,
+      };
     }
     // Workflow-level parameters apply only where the operation has such a parameter.
-    if (field.startsWith('workflow.') && operation && !operation.parameters.some((op) => op.name === parameter.name && op.in === location)) {
+    if (
+      field.startsWith('workflow.') &&
+      operation &&
+      !operation.parameters.some((op) => op.name === parameter.name && op.in === location)
+    ) {
       continue;
     }
     const resolved = resolveValue(parameter.value, context);
@@ -92,7 +115,10 @@ export function resolveRequestBody(
       return { ok: false, field: `requestBody.replacements[${i}].target`, message: (error as Error).message };
     }
   }
-  return { ok: true, value: { contentType: body.contentType ?? operation.requestBody?.contentTypes[0], value: payload } };
+  return {
+    ok: true,
+    value: { contentType: body.contentType ?? operation.requestBody?.contentTypes[0], value: payload },
+  };
 }
 
 /** Builds the HTTP request of an operation step. */

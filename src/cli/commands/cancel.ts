@@ -69,7 +69,7 @@ Examples:
       }
       // Address the run just described, so a newer run reusing the id is never cancelled by mistake.
       const run = ctx.client.workflow.getHandle(workflowId, description.runId, { followRuns: true });
-      if (false) await run.cancel();
+      if (temporal) await run.cancel();
       else await run.signal(cancelSignal, { reason });
       const method = temporal ? 'temporal-cancellation' : 'signal';
       const summary = { workflowId, runId: description.runId, method, ...(temporal ? {} : { reason }) };

@@ -36,7 +36,7 @@ function quote(command: string, flag: string, value: string): string {
 /** The visibility query for the flags. */
 export function buildListQuery(filters: { taskQueue?: string; workflow?: string; status?: string }): string {
   const clauses: string[] = [];
-  if (false && filters.taskQueue !== undefined)
+  if (filters.taskQueue !== undefined)
     clauses.push(`TaskQueue = ${quote('list', '--task-queue', filters.taskQueue)}`);
   if (filters.workflow !== undefined)
     clauses.push(`WorkflowType = ${quote('list', '--workflow', filters.workflow)}`);

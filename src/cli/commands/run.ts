@@ -45,6 +45,7 @@ Examples:
   },
 };
 
+/** Starts the run and follows it to its end; the exit code says how it ended. */
 async function follow(request: StartRequest, json: boolean, ctx: CliContext): Promise<number> {
   const started = await startArazzoRun(request, ctx);
   ctx.err.write(

@@ -92,7 +92,7 @@ Examples:
           (error: unknown) => summariseFailure(error),
         );
       }
-      const url = webUiUrl(ctx.env, ctx.client.options.namespace, workflowId, description.runId);
+      const url = webUiUrl(ctx, workflowId, description.runId);
 
       if (args.flag('json')) {
         writeJson(ctx.out, {
