@@ -8,7 +8,7 @@
 import { writeFile } from 'node:fs/promises';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import type { WorkflowHandle } from '@temporalio/client';
+import type { WorkflowHandleWithFirstExecutionRunId as WorkflowHandle } from '@temporalio/client';
 import { cancelSignal } from '../src/workflows/messages.js';
 import { catalogFolder, seedsFolder, startStack, type Stack } from '../test/helpers/stack.js';
 import { findTemporalCli } from '../src/dev-server/temporal-cli.js';

@@ -4,7 +4,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import type { Worker } from '@temporalio/worker';
-import type { WorkflowHandle } from '@temporalio/client';
+import type { WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
 import { loadWorkerConfig, type WorkerConfig } from '../../src/config.js';
 import { createArazzoWorker } from '../../src/worker-setup.js';
 import { startSimulator, type Simulator } from '../../simulator/server.js';
@@ -21,7 +21,11 @@ export interface Stack {
   config: WorkerConfig;
   taskQueue: string;
   /** Starts a workflow on the stack's task queue. */
-  start(workflowType: string, input: unknown, workflowId?: string): Promise<WorkflowHandle>;
+  start(
+    workflowType: string,
+    input: unknown,
+    workflowId?: string,
+  ): Promise<WorkflowHandleWithFirstExecutionRunId>;
   /** Stops the worker. */
   stopWorker(): Promise<void>;
   /** Stops the worker and the simulator and releases the Temporal connection: call in `after`. */

@@ -45,12 +45,14 @@ describe('continue-as-new', () => {
     // Walk the chain: every run's history stays under the bound (plus one workflow task's worth).
     const runs: number[] = [];
     for (let runId: string | undefined = long.firstExecutionRunId; runId;) {
-      const handle = stack.temporal.client.workflow.getHandle(long.workflowId, runId);
-      const history = await handle.fetchHistory();
+      const history: Awaited<ReturnType<typeof long.fetchHistory>> = await stack.temporal.client.workflow
+        .getHandle(long.workflowId, runId)
+        .fetchHistory();
       const events = history.events ?? [];
       runs.push(events.length);
-      const last = events.at(-1);
-      runId = last?.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId ?? undefined;
+      const next: string | null | undefined =
+        events.at(-1)?.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId;
+      runId = next ?? undefined;
     }
     assert.ok(runs.length >= 4, `only ${runs.length} runs in the chain`);
     for (const length of runs) assert.ok(length < 2_000 + 600, `a run has ${length} events`);
