@@ -5,11 +5,11 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import { delimiter, join, resolve } from 'node:path';
-import { loadClientConnectConfig } from '@temporalio/envconfig';
 import type { ClientConnectConfig } from '@temporalio/envconfig';
 import type { RunOptions } from './arazzo/plan.js';
 import { parseRunOptions } from './catalog/index.js';
 import { projectRoot } from './dev-server/temporal-cli.js';
+import { DEFAULT_ADDRESS, resolveTemporalSettings, TemporalSettingError } from './temporal-settings.js';
 
 export interface WorkerConfig {
   temporal: ClientConnectConfig;
@@ -60,18 +60,16 @@ export function loadWorkerConfig(
   env: NodeJS.ProcessEnv = process.env,
 ): { ok: true; config: WorkerConfig } | { ok: false; errors: string[] } {
   const errors: string[] = [];
-  let temporal: ClientConnectConfig = { connectionOptions: {} };
+  let temporal: ClientConnectConfig = { connectionOptions: { address: DEFAULT_ADDRESS } };
   try {
-    const overrideEnvVars = Object.fromEntries(
-      Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined),
-    );
-    temporal = loadClientConnectConfig({ overrideEnvVars });
+    const settings = resolveTemporalSettings(env);
+    temporal = { connectionOptions: settings.connect, namespace: settings.namespace };
   } catch (error) {
-    errors.push(`Temporal client configuration (TEMPORAL_* / temporal.toml): ${(error as Error).message}`);
-  }
-  temporal.connectionOptions.address ??= '127.0.0.1:7233';
-  if (!/^[^\s:/]+:\d{1,5}$/.test(temporal.connectionOptions.address ?? '')) {
-    errors.push(`TEMPORAL_ADDRESS: expected host:port, got '${temporal.connectionOptions.address}'`);
+    errors.push(
+      error instanceof TemporalSettingError
+        ? error.message
+        : `Temporal settings: ${(error as Error).message}`,
+    );
   }
 
   const taskQueue = env.TEMPORAL_TASK_QUEUE?.trim() || 'arazzo';

@@ -21,7 +21,7 @@ export interface RunStatus {
   /** `running`, `waiting` (between polls), `cancelling`, `completed` or `failed`. */
   phase: 'starting' | 'running' | 'waiting' | 'cancelling' | 'completed' | 'failed';
   currentStep?: string;
-  /** How many times the current step has run (a poll's iteration). */
+  /** The current step's call number: the one in flight, or the next one while waiting (poll N). */
   iteration: number;
   stepsExecuted: number;
   lastStatusCode?: number;

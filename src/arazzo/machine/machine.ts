@@ -291,7 +291,7 @@ function finish(plan: ExecutionPlan, state: RunState): Transition {
       move: {
         type: 'fail',
         errorType: plan.options.failErrorType,
-        message: `${failing.kind} ${String(failing.id)} (step ${failing.stepId}) ended ${failing.status}`,
+        message: `${failing.kind} ${String(failing.id)} ended ${failing.status} (reported by step ${failing.seenBy ?? failing.stepId}; started by step ${failing.stepId})`,
         stepId: failing.stepId,
         details: {
           outputs,
@@ -341,7 +341,7 @@ function trackResources(
     if (!id.ok || JSON.stringify(id.value) !== JSON.stringify(resource.id)) return resource;
     const status = statusOf(spec);
     if (status === undefined) return resource;
-    return { ...resource, status, terminal: spec.terminalStatuses.includes(status) };
+    return { ...resource, status, seenBy: stepId, terminal: spec.terminalStatuses.includes(status) };
   });
 
   const spec = operation?.resource;

@@ -40,6 +40,8 @@ export interface TrackedResource {
   id: JsonValue;
   /** Last status seen in any response that carried this resource's id. */
   status?: string;
+  /** The step whose response last reported the status (the poll, usually). */
+  seenBy?: string;
   terminal: boolean;
   /** The request that cancels it, built from the creating response. */
   cancel?: HttpRequestSpec;

@@ -1,0 +1,75 @@
+/**
+ * Worker configuration: defaults, and every wrong setting reported at once, each message naming
+ * its variable and what is expected.
+ */
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { bundledAirbyteDescription, defaultCatalogFolder, loadWorkerConfig } from '../../src/config.js';
+
+describe('worker configuration', () => {
+  it('has working defaults with no settings at all', () => {
+    const loaded = loadWorkerConfig({});
+    assert.ok(loaded.ok);
+    assert.equal(loaded.config.temporal.connectionOptions.address, '127.0.0.1:7233');
+    assert.equal(loaded.config.temporal.namespace, 'default');
+    assert.equal(loaded.config.taskQueue, 'arazzo');
+    assert.deepEqual(loaded.config.catalogFolders, [defaultCatalogFolder]);
+    assert.equal(loaded.config.sourceOverrides.airbyteApi, bundledAirbyteDescription);
+    assert.equal(loaded.config.logFormat, 'json');
+  });
+
+  it('reads the Temporal variables and the project ones', () => {
+    const loaded = loadWorkerConfig({
+      TEMPORAL_ADDRESS: 'temporal.example:7233',
+      TEMPORAL_NAMESPACE: 'data',
+      TEMPORAL_TASK_QUEUE: 'airbyte',
+      ARAZZO_CATALOG: `${defaultCatalogFolder}`,
+      ARAZZO_SOURCE_DESCRIPTIONS: 'other=https://example.com/openapi.yml',
+      ARAZZO_RUN_OPTIONS: '{"pollIntervalSeconds": 10, "onConflict": "fail"}',
+      ARAZZO_LOG_LEVEL: 'warn',
+      ARAZZO_LOG_FORMAT: 'text',
+    });
+    assert.ok(loaded.ok, JSON.stringify(loaded));
+    assert.equal(loaded.config.temporal.connectionOptions.address, 'temporal.example:7233');
+    assert.equal(loaded.config.temporal.namespace, 'data');
+    assert.equal(loaded.config.taskQueue, 'airbyte');
+    assert.equal(loaded.config.sourceOverrides.other, 'https://example.com/openapi.yml');
+    assert.deepEqual(loaded.config.runOptionDefaults, { pollIntervalSeconds: 10, onConflict: 'fail' });
+    assert.equal(loaded.config.logLevel, 'WARN');
+  });
+
+  it('reports every wrong setting at once, naming each variable', () => {
+    const loaded = loadWorkerConfig({
+      TEMPORAL_ADDRESS: 'not an address',
+      TEMPORAL_TLS: 'maybe',
+      ARAZZO_CATALOG: '/no/such/folder',
+      ARAZZO_SOURCE_DESCRIPTIONS: 'broken',
+      ARAZZO_RUN_OPTIONS: '{"pollIntervalSecs": 3}',
+      ARAZZO_METRICS_ADDRESS: 'everywhere',
+      ARAZZO_LOG_LEVEL: 'loud',
+      ARAZZO_LOG_FORMAT: 'xml',
+      ARAZZO_WORKFLOW_BUNDLE: '/no/bundle.js',
+    });
+    assert.equal(loaded.ok, false);
+    const text = loaded.ok ? '' : loaded.errors.join('\n');
+    for (const variable of [
+      'TEMPORAL_TLS',
+      'ARAZZO_CATALOG',
+      'ARAZZO_SOURCE_DESCRIPTIONS',
+      'ARAZZO_RUN_OPTIONS',
+      'ARAZZO_METRICS_ADDRESS',
+      'ARAZZO_LOG_LEVEL',
+      'ARAZZO_LOG_FORMAT',
+      'ARAZZO_WORKFLOW_BUNDLE',
+    ]) {
+      assert.match(text, new RegExp(`^${variable}: `, 'm'), `no message for ${variable} in:\n${text}`);
+    }
+    assert.match(text, /pollIntervalSecs/);
+  });
+
+  it('rejects a bad TEMPORAL_ADDRESS with what is expected', () => {
+    const loaded = loadWorkerConfig({ TEMPORAL_ADDRESS: 'localhost' });
+    assert.equal(loaded.ok, false);
+    assert.match(loaded.ok ? '' : loaded.errors.join('\n'), /TEMPORAL_ADDRESS: expected host:port/);
+  });
+});
