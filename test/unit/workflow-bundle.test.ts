@@ -1,0 +1,29 @@
+/**
+ * The workflow code, the pure Arazzo core included, bundles for Temporal's deterministic sandbox:
+ * no Node built-ins, no HTTP client, no activity implementations get in.
+ */
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { bundleWorkflowCode } from '@temporalio/worker';
+import { workflowsPath } from '../../src/worker-setup.js';
+
+describe('workflow bundle', () => {
+  it('bundles with bundleWorkflowCode and contains the Arazzo core but no I/O modules', async () => {
+    const { code } = await bundleWorkflowCode({
+      workflowsPath: workflowsPath(),
+      logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} },
+    });
+    assert.match(code, /src\/arazzo\/machine\/machine\.ts/);
+    assert.match(code, /src\/arazzo\/criteria\//);
+    assert.match(code, /jsonpath-rfc9535/);
+    for (const forbidden of [
+      'node_modules/got/',
+      'src/activities/http',
+      'src/catalog/',
+      'node_modules/ajv/',
+      'node_modules/yaml/',
+    ]) {
+      assert.ok(!code.includes(forbidden), `${forbidden} is in the workflow bundle`);
+    }
+  });
+});
