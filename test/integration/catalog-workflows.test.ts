@@ -207,3 +207,65 @@ describe('catalog reset-and-resync', () => {
     assert.equal(result.resyncJobId, jobs[1]!.jobId);
   });
 });
+
+describe('deadlines', () => {
+  it('waitTimeoutSeconds: stops waiting and fails, leaving the job running', async () => {
+    const id = connection({ runningPolls: 100_000 });
+    const handle = await stack.start('trigger-sync-and-poll', {
+      connectionId: id,
+      'x-arazzo-temporal': { pollIntervalSeconds: 1, waitTimeoutSeconds: 3 },
+    });
+    const failure = await failureOf(handle);
+    assert.equal(failure.type, 'ArazzoWaitTimeout');
+    assert.equal(requests(id, 'cancelJob').length, 0);
+    assert.deepEqual(
+      stack.simulator.jobs(id).map((j) => j.status),
+      ['running'],
+    );
+  });
+
+  it('executionTimeoutSeconds: cancels the job, then fails', async () => {
+    const id = connection({ runningPolls: 100_000 });
+    const handle = await stack.start('trigger-sync-and-poll', {
+      connectionId: id,
+      'x-arazzo-temporal': { pollIntervalSeconds: 1, executionTimeoutSeconds: 3 },
+    });
+    const failure = await failureOf(handle);
+    assert.equal(failure.type, 'ArazzoExecutionTimeout');
+    assert.equal(requests(id, 'cancelJob').length, 1);
+    assert.deepEqual(
+      stack.simulator.jobs(id).map((j) => j.status),
+      ['cancelled'],
+    );
+  });
+});
+
+describe('a sync already running for the connection (409)', () => {
+  it('attach (default): a second run adopts the running job instead of creating another', async () => {
+    const id = connection({ runningPolls: 6 });
+    const first = await stack.start('trigger-sync-and-poll', { connectionId: id, ...fast });
+    await untilPolling(first, id, 1);
+    const second = await stack.start('trigger-sync-and-poll', { connectionId: id, ...fast });
+    const [a, b] = await Promise.all([first.result(), second.result()]);
+    assert.equal(stack.simulator.jobs(id).length, 1, 'one job for both runs');
+    assert.equal(a.jobId, b.jobId);
+    assert.equal(b.finalStatus, 'succeeded');
+    assert.equal(stack.simulator.counts(id).conflicts, 1);
+  });
+
+  it("fail: the run fails with Airbyte's message and creates nothing", async () => {
+    const id = connection({ runningPolls: 100_000 });
+    const first = await stack.start('trigger-sync-and-poll', { connectionId: id, ...fast });
+    await untilPolling(first, id, 1);
+    const second = await stack.start('trigger-sync-and-poll', {
+      connectionId: id,
+      'x-arazzo-temporal': { pollIntervalSeconds: 0.05, onConflict: 'fail' },
+    });
+    const failure = await failureOf(second);
+    assert.match(failure.message, /triggerJob/);
+    assert.match(JSON.stringify(failure.cause ?? failure.message) + failure.message, /already running/);
+    assert.equal(stack.simulator.jobs(id).length, 1);
+    await first.signal(cancelSignal, { reason: 'done' });
+    await first.result();
+  });
+});

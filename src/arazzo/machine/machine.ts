@@ -291,7 +291,7 @@ function finish(plan: ExecutionPlan, state: RunState): Transition {
       move: {
         type: 'fail',
         errorType: plan.options.failErrorType,
-        message: `${failing.kind} ${String(failing.id)} ended ${failing.status} (reported by step ${failing.seenBy ?? failing.stepId}; started by step ${failing.stepId})`,
+        message: `${failing.kind} ${String(failing.id)} ended ${failing.status} (step ${failing.seenBy ?? failing.stepId})`,
         stepId: failing.stepId,
         details: {
           outputs,
