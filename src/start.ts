@@ -110,7 +110,7 @@ function banner(options: {
 
 async function main(): Promise<void> {
   // The banner is the interface here: the worker logs only what needs attention, as text.
-  const env = { ARAZZO_LOG_LEVEL: 'WARN', ARAZZO_LOG_FORMAT: 'text', ...process.env };
+  const env: NodeJS.ProcessEnv = { ARAZZO_LOG_LEVEL: 'WARN', ARAZZO_LOG_FORMAT: 'text', ...process.env };
   const cleanups: Array<() => Promise<void>> = [];
   let server: DevServer | undefined;
   let simulator: SimulatorHandle | undefined;

@@ -7,6 +7,8 @@ import {
   ActivityFailure,
   ApplicationFailure,
   CancellationScope,
+  ContinueAsNew,
+  TemporalFailure,
   condition,
   continueAsNew,
   executeChild,
@@ -365,7 +367,14 @@ export async function runArazzoWorkflow(inputs: unknown, extra?: WorkflowArgumen
       // Temporal cancellation: stop the job in a scope that cannot itself be cancelled, then end Canceled.
       phase = 'cancelling';
       await CancellationScope.nonCancellable(() => cancelActiveResources('workflow cancelled'));
+      throw error;
     }
-    throw error;
+    if (error instanceof TemporalFailure || error instanceof ContinueAsNew) throw error;
+    // A bug here must fail the run with a clear cause, not retry its workflow task forever.
+    const where = move.type === 'call' || move.type === 'runWorkflow' ? ` at step ${move.stepId ?? '?'}` : '';
+    throw failure(
+      `internal error${where}: ${error instanceof Error ? error.message : String(error)}`,
+      'ArazzoInternalError',
+    );
   }
 }
