@@ -16,7 +16,8 @@ describe('package-lock.json', () => {
     for (const [path, entry] of Object.entries(lock.packages)) {
       for (const name of Object.keys(entry.optionalDependencies ?? {})) {
         const nested = `${path === '' ? '' : `${path}/`}node_modules/${name}`;
-        if (!lock.packages[nested] && !lock.packages[`node_modules/${name}`]) missing.push(`${name} (of ${path || 'root'})`);
+        if (!lock.packages[nested] && !lock.packages[`node_modules/${name}`])
+          missing.push(`${name} (of ${path || 'root'})`);
       }
     }
     assert.deepEqual(missing, [], 'run: node scripts/complete-lockfile.mjs');
