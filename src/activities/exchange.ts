@@ -8,22 +8,14 @@ import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import type { Got } from 'got';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { JsonValue } from '../arazzo/model.js';
+import type { StepResponse } from '../arazzo/machine/state.js';
 import type { HttpRequestSpec } from '../arazzo/request.js';
 import type { Authorizer } from './auth.js';
 import type { SourceConnection } from './config.js';
 import type { Redactor } from './redact.js';
 
-/** What came back, before any retry decision. */
-export interface Exchange {
-  statusCode: number;
-  /** Lower-case names, repeated headers joined with ", "; `set-cookie` and auth headers dropped. */
-  headers: Record<string, string>;
-  body?: JsonValue;
-  bodyTruncated?: boolean;
-  /** The URL called, without credentials or secret query values. */
-  url: string;
-  method: string;
-}
+/** What came back, before any retry decision (a response not adopted from elsewhere). */
+export type Exchange = Omit<StepResponse, 'adopted'>;
 
 /** Everything an exchange needs about its source. */
 export interface ExchangeTarget {

@@ -10,6 +10,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { Got } from 'got';
 import gotDefault from 'got';
 import type { JsonValue } from '../arazzo/model.js';
+import type { StepResponse } from '../arazzo/machine/state.js';
 import type { HttpRequestSpec } from '../arazzo/request.js';
 import { chooseAdoptable, serverMessage } from './adopt.js';
 import type { AdoptSpec } from './adopt.js';
@@ -28,20 +29,8 @@ export interface HttpActivityInput {
   adopt?: AdoptSpec;
 }
 
-/** The response as the workflow sees it (plain JSON, recorded in history). */
-export interface HttpActivityResult {
-  statusCode: number;
-  /** Lower-case names; `set-cookie` and auth headers dropped. */
-  headers: Record<string, string>;
-  body?: JsonValue;
-  /** The body exceeded `maxBodyBytes`: `body` is a marker plus the start of the text. */
-  bodyTruncated?: boolean;
-  /** Without credentials or secret query values. */
-  url: string;
-  method: string;
-  /** Set when an existing resource was adopted instead of created; `body` is the adopted item. */
-  adopted?: { reason: 'conflict' | 'unknown-outcome'; resourceId: JsonValue };
-}
+/** The response as the workflow sees it (plain JSON, recorded in history): the machine's own type. */
+export type HttpActivityResult = StepResponse;
 
 /** Where activity log lines go; defaults to the Temporal activity logger. */
 export interface HttpActivityLogger {

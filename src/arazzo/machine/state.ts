@@ -5,16 +5,18 @@
 import type { JsonObject, JsonValue } from '../model.js';
 import type { HttpRequestSpec } from '../request.js';
 
-/** A response as the machine judges it (what the HTTP activity returns). */
+/** A response as the machine judges it (what the HTTP activity returns; plain JSON, recorded in history). */
 export interface StepResponse {
   statusCode: number;
-  /** Lower-case header names. */
+  /** Lower-case names, repeated headers joined with ", "; `set-cookie` and auth headers dropped. */
   headers: Record<string, string>;
   body?: JsonValue;
+  /** The body exceeded the size cap: `body` is a marker plus the start of the text. */
   bodyTruncated?: boolean;
+  /** The URL called, without credentials or secret query values. */
   url: string;
   method: string;
-  /** Set when the activity adopted an existing resource instead of creating one. */
+  /** Set when the activity adopted an existing resource instead of creating one; `body` is that resource. */
   adopted?: { reason: 'conflict' | 'unknown-outcome'; resourceId: JsonValue };
 }
 
