@@ -39,10 +39,16 @@ async function main(): Promise<number> {
   if (!env.TEMPORAL_ADDRESS) {
     server = await startDevServer({ headless: true });
     env.TEMPORAL_ADDRESS = server.address;
-    env.TEMPORAL_CLI_PATH ??= server.cliPath;
-    const { execFileSync } = await import('node:child_process');
-    const version = execFileSync(server.cliPath, ['--version']).toString().trim();
-    process.stdout.write(`Temporal dev server ${version} serving at ${server.address} (pid ${server.pid})\n`);
+    if (server.kind === 'java-test-server') {
+      process.stdout.write(`FALLBACK Java test server serving at ${server.address} (pid ${server.pid})\n`);
+    } else {
+      env.TEMPORAL_CLI_PATH ??= server.cliPath;
+      const { execFileSync } = await import('node:child_process');
+      const version = execFileSync(server.cliPath, ['--version']).toString().trim();
+      process.stdout.write(
+        `Temporal dev server ${version} serving at ${server.address} (pid ${server.pid})\n`,
+      );
+    }
   } else {
     process.stdout.write(`Using the Temporal server at ${env.TEMPORAL_ADDRESS}\n`);
   }

@@ -3,11 +3,20 @@
  * benchmarks and `npm start`. Ports are free ones unless given; an SQLite file makes the state
  * survive a restart. Every started server is stopped when this process exits, so a failing test
  * never leaves one behind.
+ *
+ * When the Temporal CLI can be neither found nor built, callers that need neither persistence nor
+ * a Web UI get the Java test server from Maven Central instead (see java-test-server.ts), with a
+ * loud warning. `ARAZZO_TEMPORAL_SERVER=java` forces that fallback; `=cli` forbids it.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { execFile } from 'node:child_process';
 import { createServer } from 'node:net';
 import { promisify } from 'node:util';
+import {
+  JAVA_TEST_SERVER_ARTIFACT,
+  javaTestServerUnavailableReason,
+  startJavaTestServer,
+} from './java-test-server.js';
 import { findTemporalCli } from './temporal-cli.js';
 
 const execFileAsync = promisify(execFile);
@@ -34,11 +43,14 @@ export interface DevServerOptions {
 }
 
 export interface DevServer {
+  /** Which server runs: the CLI's dev server (also when absent) or the Java test server fallback. */
+  kind?: 'temporal-cli' | 'java-test-server';
   /** `127.0.0.1:<port>`, for `TEMPORAL_ADDRESS`. */
   address: string;
   port: number;
   uiUrl?: string;
   namespace: string;
+  /** The Temporal CLI; empty for the Java test server, which has none. */
   cliPath: string;
   pid: number;
   /** Stop the server (SIGTERM, then SIGKILL after a grace period). */
@@ -85,9 +97,89 @@ export async function isServing(cliPath: string, address: string): Promise<boole
   }
 }
 
+/** `ARAZZO_TEMPORAL_SERVER`: `auto` (CLI, Java test server fallback), `cli` (no fallback) or `java`. */
+function serverChoice(): 'auto' | 'cli' | 'java' {
+  const value = (process.env.ARAZZO_TEMPORAL_SERVER ?? '').trim().toLowerCase();
+  if (value === '' || value === 'auto') return 'auto';
+  if (value === 'cli' || value === 'java') return value;
+  throw new Error(`ARAZZO_TEMPORAL_SERVER must be auto, cli or java, not ${JSON.stringify(value)}.`);
+}
+
+/** What the caller asked for that the Java test server cannot give. */
+function unmetByJavaTestServer(options: DevServerOptions): string[] {
+  const unmet: string[] = [];
+  if (options.dbFile) unmet.push(`persistence (dbFile ${options.dbFile})`);
+  if (!options.headless) unmet.push('a Web UI (pass headless: true to do without)');
+  return unmet;
+}
+
+function loudFallbackWarning(why: string): void {
+  const rule = '='.repeat(100);
+  process.stderr.write(
+    [
+      '',
+      rule,
+      `FALLBACK: ${why}`,
+      `Using the Java test server from Maven Central (${JAVA_TEST_SERVER_ARTIFACT}) instead:`,
+      '  - NO Web UI, NO persistence: every workflow is lost when it stops;',
+      '  - NO visibility queries (list/count workflows), NO schedules, NO ListNamespaces;',
+      "  - it is the Java SDK's test server, not the real Temporal server: behaviour can differ.",
+      'For the real dev server, install Go (https://go.dev/dl) so the CLI can be built, or set',
+      'TEMPORAL_CLI_PATH to a `temporal` binary, or TEMPORAL_ADDRESS to a running server.',
+      rule,
+      '',
+    ].join('\n'),
+  );
+}
+
+async function startFallback(options: DevServerOptions, why: string): Promise<DevServer> {
+  const unavailable = await javaTestServerUnavailableReason();
+  if (unavailable) {
+    throw new Error(`${why}\nThe Java test server fallback cannot run either: ${unavailable}.`);
+  }
+  loudFallbackWarning(why);
+  const server = await startJavaTestServer({
+    ...(options.port !== undefined ? { port: options.port } : {}),
+    ...(options.searchAttributes ? { searchAttributes: options.searchAttributes } : {}),
+    ...(options.output ? { output: options.output } : {}),
+    ...(options.readyTimeoutMs !== undefined ? { readyTimeoutMs: options.readyTimeoutMs } : {}),
+  });
+  process.stderr.write(
+    `FALLBACK: Java test server ${server.version} serving at ${server.address} (pid ${server.pid}).\n`,
+  );
+  return server;
+}
+
 /** Starts a dev server and waits until it serves. */
 export async function startDevServer(options: DevServerOptions = {}): Promise<DevServer> {
-  const cliPath = await findTemporalCli();
+  const choice = serverChoice();
+  if (choice === 'java') {
+    const unmet = unmetByJavaTestServer(options);
+    if (unmet.length > 0) {
+      throw new Error(
+        `ARAZZO_TEMPORAL_SERVER=java, but this caller needs ${unmet.join(' and ')}, ` +
+          'which the Java test server does not have.',
+      );
+    }
+    return startFallback(options, 'ARAZZO_TEMPORAL_SERVER=java asks for the Java test server.');
+  }
+  let cliPath: string;
+  try {
+    cliPath = await findTemporalCli();
+  } catch (error) {
+    // An explicit TEMPORAL_CLI_PATH that does not work is a mistake to report, not to paper over.
+    if (choice === 'cli' || process.env.TEMPORAL_CLI_PATH) throw error;
+    const why = `the Temporal CLI could not be found or built (${error instanceof Error ? error.message : String(error)})`;
+    const unmet = unmetByJavaTestServer(options);
+    if (unmet.length > 0) {
+      throw new Error(
+        `${why}.\nThe Java test server fallback cannot serve this caller: it needs ${unmet.join(' and ')}, ` +
+          'and the Java test server has neither a Web UI nor persistence. Install Go or a `temporal` binary.',
+        { cause: error },
+      );
+    }
+    return startFallback(options, `${why}.`);
+  }
   const port = options.port ?? (await freePort());
   const uiPort = options.headless ? undefined : (options.uiPort ?? (await freePort()));
   const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(port)];
@@ -139,6 +231,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   };
 
   return {
+    kind: 'temporal-cli',
     address,
     port,
     uiUrl: uiPort === undefined ? undefined : `http://127.0.0.1:${uiPort}`,
