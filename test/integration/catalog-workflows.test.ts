@@ -14,7 +14,7 @@ let stack: Stack;
 before(async () => {
   stack = await startStack();
 });
-after(() => stack.close());
+after(() => stack?.close());
 
 const fast = { 'x-arazzo-temporal': { pollIntervalSeconds: 0.05 } };
 

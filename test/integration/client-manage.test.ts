@@ -13,7 +13,7 @@ let stack: Stack;
 before(async () => {
   stack = await startStack();
 });
-after(() => stack.close());
+after(() => stack?.close());
 
 async function cli(
   argv: string[],
@@ -111,7 +111,7 @@ describe('status', () => {
     const status = JSON.parse(failed.out) as { status: string; failure: { type: string; message: string } };
     assert.equal(status.status, 'FAILED');
     assert.equal(status.failure.type, 'AirbyteJobFailed');
-    assert.match(status.failure.message, /ended failed$/);
+    assert.match(status.failure.message, /ended failed \(step pollJob\)$/);
   });
 
   it('exits 1 for an unknown workflow id', async () => {

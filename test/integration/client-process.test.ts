@@ -12,7 +12,7 @@ let stack: Stack;
 before(async () => {
   stack = await startStack();
 });
-after(() => stack.close());
+after(() => stack?.close());
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -79,7 +79,7 @@ describe('the arazzo-temporal process', () => {
       entry: ['bin/arazzo-temporal.js'],
     });
     assert.equal(failed.code, 1, failed.err);
-    assert.match(failed.err, /AirbyteJobFailed: job \d+ \(step triggerJob\) ended failed/);
+    assert.match(failed.err, /AirbyteJobFailed: job \d+ ended failed \(step pollJob\)/);
     const usage = await spawnCli(['run'], { entry: ['bin/arazzo-temporal.js'] });
     assert.equal(usage.code, 2);
     assert.match(usage.err, /^arazzo-temporal run: missing <workflow>\n/);

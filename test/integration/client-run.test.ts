@@ -13,7 +13,7 @@ let stack: Stack;
 before(async () => {
   stack = await startStack();
 });
-after(() => stack.close());
+after(() => stack?.close());
 
 interface CliResult {
   code: number;
@@ -134,7 +134,7 @@ describe('run', () => {
     assert.match(
       err,
       new RegExp(
-        `Failed trigger-sync-and-poll \\(\\S+\\): AirbyteJobFailed: job ${jobId} \\(step triggerJob\\) ended failed\\n`,
+        `Failed trigger-sync-and-poll \\(\\S+\\): AirbyteJobFailed: job ${jobId} ended failed \\(step pollJob\\)\\n`,
       ),
     );
     assert.match(err, /\n {2}details:\n/);

@@ -12,7 +12,7 @@ let stack: Stack;
 before(async () => {
   stack = await startStack();
 });
-after(() => stack.close());
+after(() => stack?.close());
 
 async function cli(argv: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';

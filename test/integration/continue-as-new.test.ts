@@ -10,7 +10,7 @@ let stack: Stack;
 before(async () => {
   stack = await startStack();
 });
-after(() => stack.close());
+after(() => stack?.close());
 
 describe('continue-as-new', () => {
   it('10,000 poll iterations: several runs in the chain, each history bounded, same outputs as a short run', async () => {

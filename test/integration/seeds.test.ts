@@ -12,7 +12,7 @@ let stack: Stack;
 before(async () => {
   stack = await startStack({ folders: [seedsFolder] });
 });
-after(() => stack.close());
+after(() => stack?.close());
 
 async function connection(scenario: Scenario): Promise<string> {
   return stack.simulator.addConnection({ scenario }).connectionId;

@@ -16,7 +16,7 @@ before(async () => {
   stack = await startStack();
   cli = await findTemporalCli({ build: false });
 });
-after(() => stack.close());
+after(() => stack?.close());
 
 async function temporal(...args: string[]): Promise<string> {
   const { stdout } = await run(cli, [...args, '--address', stack.temporal.address], { timeout: 60_000 });
