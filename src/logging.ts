@@ -36,11 +36,12 @@ export class StructuredLogger implements Logger {
     const fields = serializable(meta);
     let line: string;
     if (this.options.format === 'json') {
+      // The line's own keys come last: metadata named `message` or `level` cannot replace them.
       line = JSON.stringify({
+        ...fields,
         time: new Date().toISOString(),
         level: level.toLowerCase(),
         message,
-        ...fields,
       });
     } else {
       const context = ['workflowId', 'runId', 'stepId', 'activityType']

@@ -206,6 +206,11 @@ export async function runArazzoWorkflow(inputs: unknown, extra?: WorkflowArgumen
       documentHash: plan.documentHash,
       inputs: resolved.memoInputs,
     });
+    log.info('run started', {
+      arazzoWorkflowId: plan.workflowId,
+      document: plan.documentPath,
+      documentHash: plan.documentHash,
+    });
   }
 
   prepared = true;
@@ -248,10 +253,17 @@ export async function runArazzoWorkflow(inputs: unknown, extra?: WorkflowArgumen
       if (move.type === 'end') {
         phase = 'completed';
         showDetails(`**${plan.workflowId}** completed. ${jobSummary()}`);
+        log.info('run completed', { arazzoWorkflowId: plan.workflowId, outputs: move.outputs });
         return move.outputs;
       }
       if (move.type === 'fail') {
         phase = 'failed';
+        log.warn('run failed', {
+          arazzoWorkflowId: plan.workflowId,
+          stepId: move.stepId,
+          errorType: move.errorType,
+          message: move.message,
+        });
         throw failure(move.message, move.errorType, { stepId: move.stepId ?? null, ...(move.details ?? {}) });
       }
 
@@ -340,6 +352,26 @@ export async function runArazzoWorkflow(inputs: unknown, extra?: WorkflowArgumen
           transition = afterCallError(plan, state, `${call.request.operation} failed: ${cause}`);
         }
         for (const note of transition.notes) log.warn(note, { stepId: call.stepId });
+        // One line when a job appears or changes status: enough to follow a run without a line per poll.
+        for (const resource of transition.state.resources) {
+          const before = state.resources.find(
+            (r) => r.operation === resource.operation && r.id === resource.id,
+          );
+          if (before?.status !== resource.status) {
+            log.info(`${resource.kind} ${String(resource.id)}: ${resource.status ?? 'unknown'}`, {
+              stepId: call.stepId,
+              kind: resource.kind,
+              resourceId: resource.id,
+              status: resource.status,
+            });
+          }
+        }
+        log.debug('step call', {
+          stepId: call.stepId,
+          operation: call.request.operation,
+          visit: call.visit,
+          statusCode: transition.state.lastStatusCode,
+        });
         ({ state, move } = transition);
         continue;
       }
