@@ -106,6 +106,7 @@ export async function createArazzoWorker(
       ? { workflowBundle: { codePath: config.workflowBundlePath } }
       : { workflowsPath: workflowsPath() }),
     activities: { prepareArazzoRun, default: callOperation },
+    ...config.workerTuning,
     ...options.workerOptions,
   });
   return { worker, catalog, warnings };

@@ -34,6 +34,7 @@ export type HttpActivityResult = StepResponse;
 
 /** Where activity log lines go; defaults to the Temporal activity logger. */
 export interface HttpActivityLogger {
+  debug?(message: string, attributes?: Record<string, unknown>): void;
   info(message: string, attributes?: Record<string, unknown>): void;
   warn(message: string, attributes?: Record<string, unknown>): void;
 }
@@ -83,7 +84,8 @@ export function createHttpActivities(deps: HttpActivityDeps): {
 
   const send = async (request: HttpRequestSpec): Promise<Exchange> => {
     const result = await exchange(exchangeDeps, targetFor(request), request);
-    log.info('HTTP exchange', {
+    // One line per poll is too much at INFO for hundreds of runs: it is a DEBUG line.
+    log.debug?.('HTTP exchange', {
       operation: request.operation,
       method: result.method,
       url: result.url,
@@ -244,6 +246,11 @@ export function retryAfterMs(header: string | undefined, nowMs: number): number 
 
 function redactingLogger(target: HttpActivityLogger, redactor: Redactor): HttpActivityLogger {
   return {
+    debug: (message, attributes) =>
+      target.debug?.(
+        redactor.text(message),
+        attributes === undefined ? undefined : redactor.value(attributes),
+      ),
     info: (message, attributes) =>
       target.info(redactor.text(message), attributes === undefined ? undefined : redactor.value(attributes)),
     warn: (message, attributes) =>

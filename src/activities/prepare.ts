@@ -53,6 +53,16 @@ function sizeOf(value: unknown): number {
 
 /** Creates the activity over a loaded catalog (the worker's, loaded and validated at start). */
 export function createPrepareActivity(deps: { catalog: Pick<Catalog, 'workflows' | 'buildPlan'> }) {
+  // The catalog does not change while the worker runs: build each workflow's plan once.
+  const plans = new Map<string, ExecutionPlan>();
+  const planFor = (workflowId: string): ExecutionPlan => {
+    let plan = plans.get(workflowId);
+    if (!plan) {
+      plan = deps.catalog.buildPlan(workflowId);
+      plans.set(workflowId, plan);
+    }
+    return plan;
+  };
   return {
     async prepareArazzoRun(input: PrepareRunInput): Promise<PrepareRunResult> {
       let plan = input.plan;
@@ -64,7 +74,7 @@ export function createPrepareActivity(deps: { catalog: Pick<Catalog, 'workflows'
             PrepareFailureTypes.unknownWorkflow,
           );
         }
-        plan = deps.catalog.buildPlan(input.workflowType);
+        plan = planFor(input.workflowType);
       }
       const refuse = (problems: string[]): never => {
         throw ApplicationFailure.nonRetryable(

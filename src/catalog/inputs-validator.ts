@@ -14,21 +14,29 @@ const addFormats = ((addFormatsPlugin as unknown as { default?: unknown }).defau
   ajv: Ajv2020,
 ) => void;
 
-const cache = new WeakMap<Workflow, ValidateFunction>();
+/**
+ * Validators by schema text. Keyed by content, not object identity: every run hands in its own copy
+ * of the document (plans travel through workflow history), and compiling is the expensive part
+ * (about 20 ms each; the benchmark saw it dominate the worker's main thread under load).
+ */
+const cache = new Map<string, ValidateFunction>();
+const MAX_CACHED = 500;
 
 /**
- * Compiles (once per workflow object) a validator that applies `default`s. Throws when the
+ * Compiles (once per distinct schema) a validator that applies `default`s. Throws when the
  * schema itself is invalid or a `$ref` does not resolve; callers report that.
  */
 export function compileInputsValidator(doc: ArazzoDocument, workflow: Workflow): ValidateFunction {
-  const cached = cache.get(workflow);
+  const inputs = componentMap(doc, 'inputs');
+  const schema = { ...(workflow.inputs ?? {}), ...(inputs ? { components: { inputs } } : {}) };
+  const key = JSON.stringify(schema);
+  const cached = cache.get(key);
   if (cached) return cached;
   // A fresh Ajv per schema: schemas are keyed by `$id` in an instance, and documents may reuse ids.
   const ajv = new Ajv2020({ strict: false, allErrors: true, useDefaults: true, validateSchema: true });
   addFormats(ajv);
-  const inputs = componentMap(doc, 'inputs');
-  const schema = { ...(workflow.inputs ?? {}), ...(inputs ? { components: { inputs } } : {}) };
   const validate = ajv.compile(schema);
-  cache.set(workflow, validate);
+  if (cache.size >= MAX_CACHED) cache.clear();
+  cache.set(key, validate);
   return validate;
 }

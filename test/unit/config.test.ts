@@ -28,8 +28,10 @@ describe('worker configuration', () => {
       ARAZZO_RUN_OPTIONS: '{"pollIntervalSeconds": 10, "onConflict": "fail"}',
       ARAZZO_LOG_LEVEL: 'warn',
       ARAZZO_LOG_FORMAT: 'text',
+      ARAZZO_WORKER_OPTIONS: '{"maxCachedWorkflows": 5000, "reuseV8Context": true}',
     });
     assert.ok(loaded.ok, JSON.stringify(loaded));
+    assert.deepEqual(loaded.config.workerTuning, { maxCachedWorkflows: 5000, reuseV8Context: true });
     assert.equal(loaded.config.temporal.connectionOptions.address, 'temporal.example:7233');
     assert.equal(loaded.config.temporal.namespace, 'data');
     assert.equal(loaded.config.taskQueue, 'airbyte');
@@ -49,6 +51,7 @@ describe('worker configuration', () => {
       ARAZZO_LOG_LEVEL: 'loud',
       ARAZZO_LOG_FORMAT: 'xml',
       ARAZZO_WORKFLOW_BUNDLE: '/no/bundle.js',
+      ARAZZO_WORKER_OPTIONS: '{"maxCachedWorkflows": -1}',
     });
     assert.equal(loaded.ok, false);
     const text = loaded.ok ? '' : loaded.errors.join('\n');
@@ -61,6 +64,7 @@ describe('worker configuration', () => {
       'ARAZZO_LOG_LEVEL',
       'ARAZZO_LOG_FORMAT',
       'ARAZZO_WORKFLOW_BUNDLE',
+      'ARAZZO_WORKER_OPTIONS.maxCachedWorkflows',
     ]) {
       assert.match(text, new RegExp(`^${variable}: `, 'm'), `no message for ${variable} in:\n${text}`);
     }

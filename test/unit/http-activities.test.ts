@@ -213,7 +213,7 @@ function captureLog(): HttpActivityLogger & { lines: string[] } {
   const record = (level: string) => (message: string, attributes?: Record<string, unknown>) => {
     lines.push(`${level} ${message} ${JSON.stringify(attributes ?? {})}`);
   };
-  return { lines, info: record('info'), warn: record('warn') };
+  return { lines, debug: record('debug'), info: record('info'), warn: record('warn') };
 }
 
 async function failureOf(promise: Promise<unknown>): Promise<ApplicationFailure> {
