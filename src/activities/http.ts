@@ -101,7 +101,7 @@ export function createHttpActivities(deps: HttpActivityDeps): {
     notBeforeMs?: number,
   ): Promise<ReturnType<typeof chooseAdoptable>> => {
     const listed = await send(adopt.lookup);
-    throwIfRetryableStatus(listed, now, redactor);
+    throwIfRetryableStatus(listed, now, redactor, true);
     if (listed.statusCode < 200 || listed.statusCode > 299) {
       const message = `Looking up ${adopt.lookup.operation} to avoid a duplicate failed: ${listed.method} ${listed.url} answered ${listed.statusCode}`;
       throw listed.statusCode >= 500
@@ -151,11 +151,24 @@ export function createHttpActivities(deps: HttpActivityDeps): {
           reason: found.reason,
         });
       }
-      const result = await send(request);
+      let result: Exchange;
+      try {
+        result = await send(request);
+      } catch (error) {
+        throw adopt === undefined
+          ? error
+          : delayedForInFlightCreate(error, targetFor(request).connection.timeoutMs);
+      }
       if (adopt !== undefined && adopt.conflictStatuses.includes(result.statusCode)) {
         return resolveConflict(request, adopt, result);
       }
-      throwIfRetryableStatus(result, now, redactor);
+      const method = request.method.toUpperCase();
+      throwIfRetryableStatus(
+        result,
+        now,
+        redactor,
+        adopt !== undefined || method === 'GET' || method === 'HEAD',
+      );
       return result;
     },
   };
@@ -195,6 +208,22 @@ export function createHttpActivities(deps: HttpActivityDeps): {
   }
 }
 
+/**
+ * A create that got no answer (timeout, reset) may still be running on the server: Airbyte has been
+ * seen to take minutes to create a job. Retrying at once would look for the job before it exists
+ * and create a second one, so the retry waits as long again as the request was given; then it looks
+ * for the job before creating anything.
+ */
+function delayedForInFlightCreate(error: unknown, timeoutMs: number): unknown {
+  if (!(error instanceof ApplicationFailure) || error.type !== 'HttpTransportError') return error;
+  return ApplicationFailure.create({
+    message: `${error.message} (the server may still be creating it: looking for it in ${Math.round(timeoutMs / 1000)} s before any new attempt)`,
+    type: 'HttpTransportError',
+    nextRetryDelay: timeoutMs,
+    details: error.details ? [...error.details] : [],
+  });
+}
+
 function buildTargets(
   connections: Record<string, SourceConnection>,
   got: Got,
@@ -218,8 +247,17 @@ function buildTargets(
 }
 
 /** 429/502/503/504: let Temporal retry, after the server's `Retry-After` when it gave one. */
-function throwIfRetryableStatus(result: Exchange, now: () => number, redactor: Redactor): void {
-  if (!RETRYABLE_STATUSES.has(result.statusCode)) return;
+/**
+ * `retry500`: a 500 is retried for reads and for creates that can be adopted (the retry looks for
+ * the resource first), never for other writes (Airbyte answers 500 to a cancel of a finished job).
+ */
+function throwIfRetryableStatus(
+  result: Exchange,
+  now: () => number,
+  redactor: Redactor,
+  retry500 = false,
+): void {
+  if (!RETRYABLE_STATUSES.has(result.statusCode) && !(retry500 && result.statusCode === 500)) return;
   const delayMs = retryAfterMs(result.headers['retry-after'], now());
   const said = serverMessage(result.body);
   throw ApplicationFailure.create({

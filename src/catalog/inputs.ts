@@ -7,6 +7,7 @@ import type { ArazzoDocument, JsonObject, Workflow } from '../arazzo/model.js';
 import type { RunOptions } from '../arazzo/plan.js';
 import type { Diagnostic } from './diagnostic.js';
 import { formatJsonPath, instancePointerToSegments } from './json-path.js';
+import { declaredInputs } from './inputs-schema.js';
 import { compileInputsValidator } from './inputs-validator.js';
 import { isRecord } from './openapi-refs.js';
 import { parseRunOptions, RUN_OPTIONS_KEY } from './run-options.js';
@@ -15,6 +16,13 @@ import { parseRunOptions, RUN_OPTIONS_KEY } from './run-options.js';
 export type PreparedInputs =
   | { ok: true; inputs: JsonObject; runOptions: Partial<RunOptions> }
   | { ok: false; diagnostics: Diagnostic[] };
+
+const emptyDocument: ArazzoDocument = {
+  arazzo: '1.0.1',
+  info: { title: '', version: '' },
+  sourceDescriptions: [],
+  workflows: [],
+};
 
 /** Inputs are not in a file: diagnostics name this pseudo-file and carry no line. */
 export const INPUTS_FILE = '<inputs>';
@@ -63,15 +71,7 @@ export function prepareInputs(
   );
   let validate;
   try {
-    validate = compileInputsValidator(
-      document ?? {
-        arazzo: '1.0.1',
-        info: { title: '', version: '' },
-        sourceDescriptions: [],
-        workflows: [],
-      },
-      workflow,
-    );
+    validate = compileInputsValidator(document ?? emptyDocument, workflow);
   } catch (error) {
     return {
       ok: false,
@@ -90,6 +90,27 @@ export function prepareInputs(
       const { segments, message } = describeError(error, rest);
       diagnostics.push(
         problem(`inputs/${error.keyword.toLowerCase()}`, `${spellField(segments)}: ${message}`, segments),
+      );
+    }
+  }
+  // A field the workflow does not declare is most likely a typo (`connectionID`) that would
+  // otherwise be ignored silently; refuse it, unless the schema says what extra fields may be.
+  const declared = declaredInputs(document ?? emptyDocument, workflow);
+  const schema = isRecord(workflow.inputs) ? workflow.inputs : {};
+  if (
+    !declared.open &&
+    schema.additionalProperties === undefined &&
+    schema.unevaluatedProperties === undefined
+  ) {
+    for (const key of Object.keys(rest)) {
+      if (declared.properties.has(key)) continue;
+      const known = [...declared.properties].sort().join(', ') || 'none';
+      diagnostics.push(
+        problem(
+          'inputs/unknown-field',
+          `${spellField([key])}: not an input of this workflow (inputs: ${known})`,
+          [key],
+        ),
       );
     }
   }

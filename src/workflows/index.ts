@@ -12,3 +12,21 @@ export type { CancelRequest, RunStatus } from './messages.js';
 export default async function arazzoWorkflow(inputs: unknown, extra?: WorkflowArgument): Promise<JsonObject> {
   return runArazzoWorkflow(inputs, extra);
 }
+
+// The SDK looks a workflow type up on the bundle's exports object, which inherits Object.prototype:
+// a type named `toString` or `constructor` would find that built-in function instead of falling
+// through to the default. Exporting the dynamic workflow under those names sends them to the
+// catalog, which answers ArazzoUnknownWorkflow like for any other unknown type.
+export {
+  arazzoWorkflow as constructor,
+  arazzoWorkflow as toString,
+  arazzoWorkflow as toLocaleString,
+  arazzoWorkflow as valueOf,
+  arazzoWorkflow as hasOwnProperty,
+  arazzoWorkflow as isPrototypeOf,
+  arazzoWorkflow as propertyIsEnumerable,
+  arazzoWorkflow as __defineGetter__,
+  arazzoWorkflow as __defineSetter__,
+  arazzoWorkflow as __lookupGetter__,
+  arazzoWorkflow as __lookupSetter__,
+};

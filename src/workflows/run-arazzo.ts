@@ -184,6 +184,17 @@ export async function runArazzoWorkflow(inputs: unknown, extra?: WorkflowArgumen
     };
   });
 
+  // The second argument is this code's own (continue-as-new, a parent's plan): a client that
+  // passes one must not skip the catalog, so it is honoured only where Temporal vouches for it.
+  if (extra && 'carried' in extra && !info.continuedFromExecutionRunId) {
+    throw failure('the second workflow argument is reserved for continue-as-new', 'ArazzoInvalidInput');
+  }
+  if (extra && 'plan' in extra && !info.parent) {
+    throw failure(
+      'the second workflow argument is reserved for sub-workflows started by a parent run',
+      'ArazzoInvalidInput',
+    );
+  }
   if (extra && 'carried' in extra) {
     ({ plan, state, move, startedAtMs } = extra.carried);
     continuedAsNew = extra.carried.continuedAsNew + 1;

@@ -26,8 +26,32 @@ function messages(result: ReturnType<typeof prepareInputs>): string[] {
 }
 
 void describe('prepareInputs', () => {
-  void it('applies schema defaults and keeps extra fields', () => {
-    const result = prepareInputs(workflow, { connectionId: 'c1', note: 'extra' });
+  void it('applies schema defaults', () => {
+    const result = prepareInputs(workflow, { connectionId: 'c1' });
+    assert.deepEqual(result, { ok: true, inputs: { connectionId: 'c1', jobType: 'sync' }, runOptions: {} });
+  });
+
+  void it('refuses a field the workflow does not declare (a typo would be ignored silently)', () => {
+    const result = prepareInputs(workflow, {
+      connectionId: 'c1',
+      connectionID: 'c2',
+      __proto__: { polluted: true },
+    });
+    assert.equal(result.ok, false);
+    const messages = result.ok ? [] : result.diagnostics.map((d) => `${d.code} ${d.message}`);
+    assert.ok(
+      messages.some((m) =>
+        /^inputs\/unknown-field .*connectionID: not an input of this workflow \(inputs: connectionId, jobType\)/.test(
+          m,
+        ),
+      ),
+      messages.join('\n'),
+    );
+  });
+
+  void it('keeps extra fields when the schema allows them', () => {
+    const open = { ...workflow, inputs: { ...(workflow.inputs ?? {}), additionalProperties: true } };
+    const result = prepareInputs(open, { connectionId: 'c1', note: 'extra' });
     assert.deepEqual(result, {
       ok: true,
       inputs: { connectionId: 'c1', note: 'extra', jobType: 'sync' },

@@ -453,7 +453,7 @@ describe('callOperation against a loopback server', { timeout: 30_000 }, () => {
     assert.equal(plain.nextRetryDelay, undefined);
   });
 
-  it('502 and 504 are retryable, 500 is data', async () => {
+  it('502 and 504 are retryable; 500 is retried for reads and is data for other writes', async () => {
     const status =
       (code: number): Hook =>
       (_req, res) => {
@@ -461,14 +461,17 @@ describe('callOperation against a loopback server', { timeout: 30_000 }, () => {
         res.end();
         return true;
       };
-    mini.state.hooks.push(status(502), status(504), status(500));
+    mini.state.hooks.push(status(502), status(504), status(500), status(500));
     const activities = createHttpActivities({
       connections: { airbyte: connection(mini, { type: 'none' }) },
       log,
     });
     assert.equal((await failureOf(run(activities, { request: request() }))).type, 'HttpRetryableStatus');
     assert.equal((await failureOf(run(activities, { request: request() }))).type, 'HttpRetryableStatus');
-    assert.equal((await run(activities, { request: request() })).statusCode, 500);
+    assert.equal((await failureOf(run(activities, { request: request() }))).type, 'HttpRetryableStatus');
+    // A cancel of a job that already ended answers 500 on Airbyte: retrying it would not help.
+    const cancel = request({ operation: 'airbyte.cancelJob', method: 'DELETE' });
+    assert.equal((await run(activities, { request: cancel })).statusCode, 500);
   });
 
   it('retryAfterMs parses seconds and dates, never below 1 s, ignores junk', () => {
@@ -1035,6 +1038,8 @@ describe('callOperation against the Airbyte simulator', { timeout: 30_000 }, () 
       ),
     );
     assert.equal(first.type, 'HttpTransportError');
+    // Temporal retries no sooner than the request's own timeout: the server may still be creating it.
+    assert.equal(first.nextRetryDelay, 300);
     // The server keeps working after the client left; wait until it has created the job.
     await waitFor(() => sim.jobs(connectionId).length > 0);
     const second = await run(
