@@ -1,0 +1,256 @@
+/**
+ * `npm run bench`: starts its own Temporal dev server (SQLite file, --log-level error), the Airbyte
+ * simulator and worker processes on loopback, runs the scenarios, and writes the raw results
+ * (bench/results/latest.json) and the report (docs/benchmarks.md).
+ *
+ *   npm run bench                          all scenarios (about 20 minutes on two cores)
+ *   npm run bench -- --quick               small N, for a smoke run
+ *   npm run bench -- --scenario history    one scenario (repeat or comma-separate for more):
+ *                                          startup, history, scale, limit, long-run
+ *   --sizes 100,1000   scale sizes   --no-profile   no worker CPU profile   --keep   keep the scratch folder
+ *   --write            also write the repository's result files for a quick or partial run
+ *
+ * A quick or partial run writes its results next to the scratch folder (path printed) instead of
+ * over the full run's files, unless --write is given.
+ */
+import { mkdtempSync, rmSync, writeFileSync, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
+import prettier from 'prettier';
+import { startDevServer, type DevServer } from '../src/dev-server/dev-server.js';
+import { projectRoot } from '../src/dev-server/temporal-cli.js';
+import { startSimulator, type Simulator } from '../simulator/server.js';
+import type { BenchContext } from './lib/context.js';
+import { machineInfo } from './lib/machine.js';
+import { renderReport, type BenchResults } from './report.js';
+import { runHistoryCost } from './scenarios/history-cost.js';
+import { runLongRun } from './scenarios/long-run.js';
+import { runScale } from './scenarios/scale.js';
+import { runStartup } from './scenarios/startup.js';
+
+const SCENARIOS = ['startup', 'history', 'scale', 'limit', 'long-run'] as const;
+type ScenarioName = (typeof SCENARIOS)[number];
+
+interface Args {
+  quick: boolean;
+  scenarios: ScenarioName[];
+  partial: boolean;
+  sizes?: number[];
+  profile: boolean;
+  keep: boolean;
+  write: boolean;
+}
+
+function parseArgs(argv: string[]): Args {
+  const args: Args = {
+    quick: false,
+    scenarios: [],
+    partial: false,
+    profile: true,
+    keep: false,
+    write: false,
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    const value = () => {
+      const v = argv[++i];
+      if (v === undefined) throw new Error(`${a} needs a value`);
+      return v;
+    };
+    if (a === '--quick') args.quick = true;
+    else if (a === '--scenario') {
+      for (const name of value().split(',')) {
+        if (!(SCENARIOS as readonly string[]).includes(name))
+          throw new Error(`unknown scenario '${name}' (known: ${SCENARIOS.join(', ')})`);
+        args.scenarios.push(name as ScenarioName);
+      }
+    } else if (a === '--sizes')
+      args.sizes = value()
+        .split(',')
+        .map(Number)
+        .filter((n) => n > 0);
+    else if (a === '--no-profile') args.profile = false;
+    else if (a === '--keep') args.keep = true;
+    else if (a === '--write') args.write = true;
+    else if (a === '--help' || a === '-h') {
+      process.stdout.write(
+        `usage: npm run bench -- [--quick] [--scenario ${SCENARIOS.join('|')}]... [--sizes 100,1000] [--no-profile] [--keep] [--write]\n`,
+      );
+      process.exit(0);
+    } else throw new Error(`unknown argument '${a}'`);
+  }
+  args.partial = args.scenarios.length > 0 || args.sizes !== undefined;
+  if (args.scenarios.length === 0) args.scenarios = [...SCENARIOS].filter((s) => s !== 'limit');
+  return args;
+}
+
+const log = (message: string) =>
+  process.stdout.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  const began = Date.now();
+  // The retry-poll bench worker runs in this process: its expected activity failures are not news.
+  Runtime.install({ logger: new DefaultLogger('ERROR') });
+  const tmpDir = mkdtempSync(join(tmpdir(), 'arazzo-bench-'));
+  log(`scratch folder ${tmpDir}`);
+  let devServer: DevServer | undefined;
+  let sim: Simulator | undefined;
+  let connection: Connection | undefined;
+  let nativeConnection: NativeConnection | undefined;
+  const cleanup = async () => {
+    await nativeConnection?.close().catch(() => undefined);
+    await connection?.close().catch(() => undefined);
+    await sim?.close().catch(() => undefined);
+    await devServer?.stop().catch(() => undefined);
+    if (!args.keep) rmSync(tmpDir, { recursive: true, force: true });
+  };
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      log(`${signal}: stopping`);
+      void cleanup().finally(() => process.exit(130));
+    });
+  }
+
+  try {
+    devServer = await startDevServer({
+      headless: true,
+      dbFile: join(tmpDir, 'temporal.db'),
+      logLevel: 'error',
+    });
+    log(`dev server ${devServer.address} (pid ${devServer.pid}, SQLite ${join(tmpDir, 'temporal.db')})`);
+    sim = await startSimulator({ maxLogEntries: 400_000 });
+    log(`simulator ${sim.url}`);
+    connection = await Connection.connect({ address: devServer.address });
+    nativeConnection = await NativeConnection.connect({ address: devServer.address });
+    const client = new Client({ connection });
+
+    // The prebuilt bundle: `npm run build`'s output when present, else one built here the same way.
+    const buildScript = join(projectRoot, 'scripts', 'bundle-workflows.ts');
+    const distBundle = join(projectRoot, 'dist', 'workflow-bundle.js');
+    let bundlePath: string;
+    let bundleNote: string;
+    const newestSource = Math.max(
+      ...['workflows', 'arazzo'].flatMap((d) =>
+        (readdirSync(join(projectRoot, 'src', d), { recursive: true }) as string[])
+          .filter((f) => f.endsWith('.ts'))
+          .map((f) => statSync(join(projectRoot, 'src', d, f)).mtimeMs),
+      ),
+    );
+    if (existsSync(distBundle) && statSync(distBundle).mtimeMs >= newestSource) {
+      bundlePath = distBundle;
+      bundleNote = 'dist/workflow-bundle.js from `npm run build`';
+    } else {
+      const t = performance.now();
+      const { code } = await bundleWorkflowCode({
+        workflowsPath: join(projectRoot, 'src', 'workflows', 'index.ts'),
+        logger: new DefaultLogger('WARN'),
+      });
+      bundlePath = join(tmpDir, 'workflow-bundle.js');
+      writeFileSync(bundlePath, code);
+      bundleNote =
+        `built by the benchmark with bundleWorkflowCode (${Math.round(performance.now() - t)} ms): ` +
+        (existsSync(buildScript)
+          ? 'dist/workflow-bundle.js was absent or older than src/ (run `npm run build`)'
+          : '`npm run build` does not work yet (its script scripts/bundle-workflows.ts does not exist)');
+    }
+    log(`workflow bundle: ${bundleNote}`);
+
+    const tag = Date.now().toString(36);
+    const ctx: BenchContext = {
+      quick: args.quick,
+      tmpDir,
+      devServer,
+      sim,
+      client,
+      nativeConnection,
+      bundlePath,
+      tag,
+      profile: args.profile,
+      log,
+      workerEnv: (taskQueue, extra = {}) => ({
+        TEMPORAL_ADDRESS: devServer!.address,
+        TEMPORAL_NAMESPACE: 'default',
+        TEMPORAL_TASK_QUEUE: taskQueue,
+        AIRBYTE_API_URL: sim!.url,
+        ARAZZO_WORKFLOW_BUNDLE: bundlePath,
+        ARAZZO_RUN_OPTIONS: '',
+        ARAZZO_CATALOG: '',
+        ...extra,
+      }),
+    };
+
+    const results: BenchResults = {
+      machine: machineInfo(devServer.cliPath),
+      settings: {
+        quick: args.quick,
+        scenarios: args.scenarios,
+        devServer:
+          'temporal server start-dev, SQLite file (--db-filename), --log-level error, headless, loopback',
+        simulator: 'in the benchmark process (node:http on loopback), auth none',
+        worker:
+          'separate process: node --import tsx src/worker.ts, prebuilt workflow bundle, log level INFO (default), stdout to a file',
+        bundle: bundleNote,
+        sharing:
+          'the machine is shared with other work (tests, linters, other dev servers); each measured step first waits (bounded) for it to be under 25 % busy, and the report lists the CPU other processes used during each scale run',
+      },
+      errors: {},
+    };
+    const run = async <T>(name: ScenarioName, fn: () => Promise<T>): Promise<T | undefined> => {
+      if (!args.scenarios.includes(name)) return undefined;
+      log(`— scenario ${name}`);
+      const t = Date.now();
+      try {
+        const r = await fn();
+        log(`— scenario ${name} done in ${Math.round((Date.now() - t) / 1000)} s`);
+        return r;
+      } catch (error) {
+        log(
+          `— scenario ${name} FAILED: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+        );
+        results.errors[name] = error instanceof Error ? error.message : String(error);
+        return undefined;
+      }
+    };
+
+    results.startup = await run('startup', () => runStartup(ctx, bundleNote));
+    results.history = await run('history', () => runHistoryCost(ctx));
+    results.scale = await run('scale', () =>
+      runScale(ctx, { temporal: true, bare: true, ...(args.sizes ? { sizes: args.sizes } : {}) }),
+    );
+    results.limit = await run('limit', () =>
+      runScale(ctx, { temporal: false, bare: true, ...(args.sizes ? { sizes: args.sizes } : {}) }),
+    );
+    results.longRun = await run('long-run', () => runLongRun(ctx));
+    results.durationSeconds = Math.round((Date.now() - began) / 1000);
+
+    const official = args.write || (!args.quick && !args.partial);
+    const outDir = official ? join(projectRoot, 'bench', 'results') : join(tmpdir(), 'arazzo-bench-results');
+    const reportPath = official ? join(projectRoot, 'docs', 'benchmarks.md') : join(outDir, 'benchmarks.md');
+    mkdirSync(outDir, { recursive: true });
+    const jsonPath = join(outDir, 'latest.json');
+    const prettierConfig = (await prettier.resolveConfig(jsonPath)) ?? {};
+    writeFileSync(
+      jsonPath,
+      await prettier.format(JSON.stringify(results), { ...prettierConfig, parser: 'json' }),
+    );
+    writeFileSync(reportPath, renderReport(results));
+    log(`results: ${jsonPath}`);
+    log(`report:  ${reportPath}`);
+    log(`total ${results.durationSeconds} s`);
+  } finally {
+    await cleanup();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    process.stderr.write(
+      `bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
+    process.exit(1);
+  },
+);
