@@ -157,7 +157,7 @@ export function createHttpActivities(deps: HttpActivityDeps): {
       } catch (error) {
         throw adopt === undefined
           ? error
-          : delayedForInFlightCreate(error, targetFor(request).connection.timeoutMs);
+          : delayedForInFlightCreate(error, 2 * targetFor(request).connection.timeoutMs);
       }
       if (adopt !== undefined && adopt.conflictStatuses.includes(result.statusCode)) {
         return resolveConflict(request, adopt, result);
@@ -211,8 +211,8 @@ export function createHttpActivities(deps: HttpActivityDeps): {
 /**
  * A create that got no answer (timeout, reset) may still be running on the server: Airbyte has been
  * seen to take minutes to create a job. Retrying at once would look for the job before it exists
- * and create a second one, so the retry waits as long again as the request was given; then it looks
- * for the job before creating anything.
+ * and create a second one, so the retry waits twice as long as the request was given (a server that
+ * answers late took longer than the timeout already); then it looks for the job before creating.
  */
 function delayedForInFlightCreate(error: unknown, timeoutMs: number): unknown {
   if (!(error instanceof ApplicationFailure) || error.type !== 'HttpTransportError') return error;

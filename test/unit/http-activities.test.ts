@@ -1038,8 +1038,8 @@ describe('callOperation against the Airbyte simulator', { timeout: 30_000 }, () 
       ),
     );
     assert.equal(first.type, 'HttpTransportError');
-    // Temporal retries no sooner than the request's own timeout: the server may still be creating it.
-    assert.equal(first.nextRetryDelay, 300);
+    // Temporal retries no sooner than twice the request's timeout: the server may still be creating it.
+    assert.equal(first.nextRetryDelay, 600);
     // The server keeps working after the client left; wait until it has created the job.
     await waitFor(() => sim.jobs(connectionId).length > 0);
     const second = await run(
