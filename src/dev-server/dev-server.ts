@@ -8,7 +8,7 @@
  * a Web UI get the Java test server from Maven Central instead (see java-test-server.ts), with a
  * loud warning. `ARAZZO_TEMPORAL_SERVER=java` forces that fallback; `=cli` forbids it.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { execFile } from 'node:child_process';
 import { createServer } from 'node:net';
 import { promisify } from 'node:util';
@@ -18,6 +18,7 @@ import {
   startJavaTestServer,
 } from './java-test-server.js';
 import { findTemporalCli } from './temporal-cli.js';
+import { killOnExit } from './processes.js';
 
 const execFileAsync = promisify(execFile);
 
@@ -55,18 +56,6 @@ export interface DevServer {
   pid: number;
   /** Stop the server (SIGTERM, then SIGKILL after a grace period). */
   stop(): Promise<void>;
-}
-
-const running = new Set<ChildProcess>();
-let exitHookInstalled = false;
-
-function installExitHook(): void {
-  if (exitHookInstalled) return;
-  exitHookInstalled = true;
-  // Synchronous kill on exit: the last line of defence against orphaned servers.
-  process.on('exit', () => {
-    for (const child of running) child.kill('SIGKILL');
-  });
 }
 
 /** A free TCP port on 127.0.0.1 (asked of the OS, then released). */
@@ -197,12 +186,10 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   const child = spawn(cliPath, args, {
     stdio: ['ignore', options.output ?? 'ignore', options.output ?? 'ignore'],
   });
-  installExitHook();
-  running.add(child);
+  killOnExit(child);
   let exited: number | null | undefined;
   child.on('exit', (code) => {
     exited = code;
-    running.delete(child);
   });
 
   const address = `127.0.0.1:${port}`;

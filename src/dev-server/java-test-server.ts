@@ -9,13 +9,14 @@
  * copied to `~/.cache/arazzo-temporal/java-test-server/<version>/lib`, so a fresh clone on the same
  * machine reuses them without Maven.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { access, constants, cp, mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
+import { cp, mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { connect, createServer } from 'node:net';
 import { homedir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { join } from 'node:path';
 import { Connection } from '@temporalio/client';
 import { projectRoot } from './temporal-cli.js';
+import { findOnPath, isExecutable, killOnExit } from './processes.js';
 
 /** A current 1.x release on Maven Central (needs Java 8+; tested with Java 17). */
 export const JAVA_TEST_SERVER_VERSION = '1.38.0';
@@ -45,22 +46,6 @@ interface Manifest {
 
 type Log = (line: string) => void;
 const stderrLog: Log = (line) => process.stderr.write(`${line}\n`);
-
-async function isExecutable(path: string): Promise<boolean> {
-  try {
-    await access(path, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-async function findOnPath(name: string): Promise<string | undefined> {
-  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
-    if (dir && (await isExecutable(join(dir, name)))) return join(dir, name);
-  }
-  return undefined;
-}
 
 /** `$JAVA_HOME/bin/java`, else `java` on PATH. */
 export async function findJava(): Promise<string | undefined> {
@@ -247,18 +232,6 @@ export interface JavaTestServer {
   stop(): Promise<void>;
 }
 
-const running = new Set<ChildProcess>();
-let exitHookInstalled = false;
-
-function installExitHook(): void {
-  if (exitHookInstalled) return;
-  exitHookInstalled = true;
-  // Synchronous kill on exit: the last line of defence against orphaned servers.
-  process.on('exit', () => {
-    for (const child of running) child.kill('SIGKILL');
-  });
-}
-
 async function freeLoopbackPort(): Promise<number> {
   return new Promise((resolvePromise, reject) => {
     const server = createServer();
@@ -317,8 +290,7 @@ export async function startJavaTestServer(options: JavaTestServerOptions = {}): 
   const child = spawn(java, args, {
     stdio: ['ignore', options.output ?? 'ignore', options.output ?? 'ignore'],
   });
-  installExitHook();
-  running.add(child);
+  killOnExit(child);
   let exited: number | null | undefined;
   let spawnError: Error | undefined;
   child.on('error', (error) => {
@@ -326,7 +298,6 @@ export async function startJavaTestServer(options: JavaTestServerOptions = {}): 
   });
   child.on('exit', (code) => {
     exited = code;
-    running.delete(child);
   });
 
   const address = `127.0.0.1:${port}`;

@@ -4,10 +4,11 @@
  * reach only package registries, so the build is the way in; the result is cached in `.tools/bin`.
  */
 import { spawn } from 'node:child_process';
-import { access, constants, copyFile, mkdir, rename } from 'node:fs/promises';
+import { copyFile, mkdir, rename } from 'node:fs/promises';
 import { homedir } from 'node:os';
-import { delimiter, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { findOnPath, isExecutable } from './processes.js';
 
 /** v1.5.1 is the newest CLI tag whose go.mod has no `replace` directive, so `go install` works. */
 export const TEMPORAL_CLI_MODULE = 'github.com/temporalio/cli/cmd/temporal@v1.5.1';
@@ -30,22 +31,6 @@ export const userCacheDir = join(
   'arazzo-temporal',
   'temporal-cli-v1.5.1',
 );
-
-async function isExecutable(path: string): Promise<boolean> {
-  try {
-    await access(path, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-async function findOnPath(name: string): Promise<string | undefined> {
-  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
-    if (dir && (await isExecutable(join(dir, name)))) return join(dir, name);
-  }
-  return undefined;
-}
 
 export interface FindTemporalCliOptions {
   /** Build the CLI with `go install` when it is not found (default true). */
