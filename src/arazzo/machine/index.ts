@@ -3,12 +3,9 @@ export {
   afterCallError,
   afterWorkflow,
   cancellableResources,
-  contextFor,
   describeRequest,
-  evaluateOutputs,
   FailureTypes,
   markCancelSent,
-  resolveInRun,
   retryAfterSeconds,
   startRun,
 } from './machine.js';

@@ -6,7 +6,7 @@
  */
 import type { ExpressionContext } from '../context.js';
 import { evaluateCriteria } from '../criteria/index.js';
-import { evaluateExpression, resolveValue } from '../expressions/index.js';
+import { evaluateExpression } from '../expressions/index.js';
 import { getByPointer } from '../json-pointer.js';
 import type { FailureAction, JsonObject, JsonValue, Step, SuccessAction, Workflow } from '../model.js';
 import type { ExecutionPlan, OperationPlan } from '../plan.js';
@@ -691,11 +691,6 @@ export function describeRequest(request: HttpRequestSpec): string {
   return `${request.method} ${request.path}${query ? `?${query}` : ''}`;
 }
 
-/** Resolves a value against the run (exposed for the driver's memo and details). */
-export function resolveInRun(plan: ExecutionPlan, state: RunState, value: JsonValue): JsonValue | undefined {
-  const resolved = resolveValue(value, contextFor(plan, state));
-  return resolved.ok ? resolved.value : undefined;
-}
 
 /**
  * Feeds a call that produced no response at all (the activity gave up: transport errors past the
