@@ -691,7 +691,6 @@ export function describeRequest(request: HttpRequestSpec): string {
   return `${request.method} ${request.path}${query ? `?${query}` : ''}`;
 }
 
-
 /**
  * Feeds a call that produced no response at all (the activity gave up: transport errors past the
  * retry window, a non-retryable activity failure). The step's failure actions decide what follows.
