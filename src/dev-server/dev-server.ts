@@ -18,7 +18,7 @@ import {
   startJavaTestServer,
 } from './java-test-server.js';
 import { findTemporalCli } from './temporal-cli.js';
-import { killOnExit } from './processes.js';
+import { killOnExit, terminate } from './processes.js';
 
 const execFileAsync = promisify(execFile);
 
@@ -208,14 +208,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
     await new Promise((r) => setTimeout(r, 200));
   }
 
-  const stop = async (): Promise<void> => {
-    if (exited !== undefined) return;
-    const gone = new Promise<void>((r) => child.once('exit', () => r()));
-    child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-    await gone;
-    clearTimeout(timer);
-  };
+  const stop = (): Promise<void> => terminate(child);
 
   return {
     kind: 'temporal-cli',

@@ -16,7 +16,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { Connection } from '@temporalio/client';
 import { projectRoot } from './temporal-cli.js';
-import { findOnPath, isExecutable, killOnExit } from './processes.js';
+import { findOnPath, isExecutable, killOnExit, terminate } from './processes.js';
 
 /** A current 1.x release on Maven Central (needs Java 8+; tested with Java 17). */
 export const JAVA_TEST_SERVER_VERSION = '1.38.0';
@@ -319,14 +319,7 @@ export async function startJavaTestServer(options: JavaTestServerOptions = {}): 
     await new Promise((r) => setTimeout(r, 100));
   }
 
-  const stop = async (): Promise<void> => {
-    if (exited !== undefined) return;
-    const gone = new Promise<void>((r) => child.once('exit', () => r()));
-    child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-    await gone;
-    clearTimeout(timer);
-  };
+  const stop = (): Promise<void> => terminate(child);
 
   const attributes = Object.entries(options.searchAttributes ?? {});
   if (attributes.length > 0) {

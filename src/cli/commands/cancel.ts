@@ -3,10 +3,10 @@
  * Airbyte job and ends through the document's own path, with the reason recorded); `--temporal`
  * requests a Temporal cancellation instead (the run cancels the job, then ends Canceled).
  */
-import { WorkflowNotFoundError, type WorkflowExecutionDescription } from '@temporalio/client';
 import { cancelSignal } from '../../workflows/messages.js';
 import { connectionHelp, connectionOptions, expectPositionals, helpOption, jsonOption } from '../args.js';
 import type { ClientCommand } from '../command.js';
+import { describeRun } from '../describe-run.js';
 import { CliError, ExitCode } from '../errors.js';
 import { formatFailure, summariseFailure } from '../failure.js';
 import { formatFields, writeJson } from '../output.js';
@@ -51,17 +51,7 @@ Examples:
     return async (ctx) => {
       const reason = args.string('reason') ?? 'cancelled with arazzo-temporal cancel';
       const temporal = args.flag('temporal');
-      const handle = ctx.client.workflow.getHandle(workflowId);
-      let description: WorkflowExecutionDescription;
-      try {
-        description = await handle.describe();
-      } catch (error) {
-        if (error instanceof WorkflowNotFoundError)
-          throw new CliError(
-            `no run with workflow id '${workflowId}' in namespace ${ctx.client.options.namespace}`,
-          );
-        throw error;
-      }
+      const { description } = await describeRun(ctx.client, workflowId);
       if (description.status.name !== 'RUNNING') {
         throw new CliError(
           `${workflowId} is not running: it ended ${description.status.name}; nothing to cancel`,

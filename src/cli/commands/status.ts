@@ -1,10 +1,11 @@
 /** `arazzo-temporal status <workflowId>`: where a run is, from Temporal and from the run itself. */
-import { WorkflowNotFoundError, type WorkflowExecutionDescription } from '@temporalio/client';
+import type { WorkflowExecutionDescription } from '@temporalio/client';
 import type { JsonObject } from '../../arazzo/model.js';
 import { statusQuery, type RunStatus } from '../../workflows/messages.js';
 import { connectionHelp, connectionOptions, expectPositionals, helpOption, jsonOption } from '../args.js';
 import type { ClientCommand } from '../command.js';
-import { CliError, ExitCode } from '../errors.js';
+import { describeRun } from '../describe-run.js';
+import { ExitCode } from '../errors.js';
 import { formatFailure, summariseFailure, type FailureSummary } from '../failure.js';
 import { formatDuration, formatFields, formatTime, writeJson } from '../output.js';
 import { describeResources } from '../progress.js';
@@ -70,17 +71,7 @@ Examples:
   async prepare(args) {
     const [workflowId] = expectPositionals('status', args, ['workflowId']) as [string];
     return async (ctx) => {
-      const handle = ctx.client.workflow.getHandle(workflowId);
-      let description: WorkflowExecutionDescription;
-      try {
-        description = await handle.describe();
-      } catch (error) {
-        if (error instanceof WorkflowNotFoundError)
-          throw new CliError(
-            `no run with workflow id '${workflowId}' in namespace ${ctx.client.options.namespace}`,
-          );
-        throw error;
-      }
+      const { handle, description } = await describeRun(ctx.client, workflowId);
       const memo = readMemo(description.memo);
       const progress = await queryStatus(description, () => handle.query(statusQuery));
       let outputs: JsonObject | undefined;
