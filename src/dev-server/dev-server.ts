@@ -10,7 +10,6 @@
  */
 import { spawn } from 'node:child_process';
 import { execFile } from 'node:child_process';
-import { createServer } from 'node:net';
 import { promisify } from 'node:util';
 import {
   JAVA_TEST_SERVER_ARTIFACT,
@@ -18,7 +17,9 @@ import {
   startJavaTestServer,
 } from './java-test-server.js';
 import { findTemporalCli } from './temporal-cli.js';
-import { killOnExit, terminate } from './processes.js';
+import { freePort, killOnExit, terminate } from './processes.js';
+
+export { freePort };
 
 const execFileAsync = promisify(execFile);
 
@@ -56,22 +57,6 @@ export interface DevServer {
   pid: number;
   /** Stop the server (SIGTERM, then SIGKILL after a grace period). */
   stop(): Promise<void>;
-}
-
-/** A free TCP port on 127.0.0.1 (asked of the OS, then released). */
-export async function freePort(): Promise<number> {
-  return new Promise((resolvePromise, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => {
-        if (address && typeof address === 'object') resolvePromise(address.port);
-        else reject(new Error('could not obtain a free port'));
-      });
-    });
-  });
 }
 
 /** True when the server at `address` answers the health check with SERVING. */

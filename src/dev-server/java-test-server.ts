@@ -11,12 +11,12 @@
  */
 import { spawn } from 'node:child_process';
 import { cp, mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
-import { connect, createServer } from 'node:net';
+import { connect } from 'node:net';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { Connection } from '@temporalio/client';
 import { projectRoot } from './temporal-cli.js';
-import { findOnPath, isExecutable, killOnExit, terminate } from './processes.js';
+import { findOnPath, freePort, isExecutable, killOnExit, terminate } from './processes.js';
 
 /** A current 1.x release on Maven Central (needs Java 8+; tested with Java 17). */
 export const JAVA_TEST_SERVER_VERSION = '1.38.0';
@@ -232,21 +232,6 @@ export interface JavaTestServer {
   stop(): Promise<void>;
 }
 
-async function freeLoopbackPort(): Promise<number> {
-  return new Promise((resolvePromise, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => {
-        if (address && typeof address === 'object') resolvePromise(address.port);
-        else reject(new Error('could not obtain a free port'));
-      });
-    });
-  });
-}
-
 /** True when something accepts TCP connections on 127.0.0.1:`port` (cheap, before any gRPC). */
 async function tcpOpen(port: number): Promise<boolean> {
   return new Promise((resolvePromise) => {
@@ -281,7 +266,7 @@ export async function startJavaTestServer(options: JavaTestServerOptions = {}): 
   const java = await findJava();
   if (!java) throw new Error('The Java test server needs Java 8+ (`java` on PATH or JAVA_HOME); none found.');
   const lib = await ensureJavaTestServer(log);
-  const port = options.port ?? (await freeLoopbackPort());
+  const port = options.port ?? (await freePort());
   const timeSkipping = options.timeSkipping ?? false;
   // The JVM expands `lib/*` itself; no shell is involved.
   const args = ['-XX:+UseSerialGC', '-cp', join(lib, '*'), JAVA_TEST_SERVER_MAIN_CLASS, String(port)];

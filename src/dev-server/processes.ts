@@ -3,6 +3,7 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import { access, constants } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import { delimiter, join } from 'node:path';
 
 /** True when `path` is a file this process may execute. */
@@ -49,4 +50,20 @@ export async function terminate(child: ChildProcess, graceMs = 10_000): Promise<
   const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
   await gone;
   clearTimeout(timer);
+}
+
+/** A free TCP port on 127.0.0.1 (asked of the OS, then released). */
+export async function freePort(): Promise<number> {
+  return new Promise((resolvePromise, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => {
+        if (address && typeof address === 'object') resolvePromise(address.port);
+        else reject(new Error('could not obtain a free port'));
+      });
+    });
+  });
 }
