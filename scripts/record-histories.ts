@@ -11,7 +11,7 @@ import { promisify } from 'node:util';
 import type { WorkflowHandleWithFirstExecutionRunId as WorkflowHandle } from '@temporalio/client';
 import { cancelSignal } from '../src/workflows/messages.js';
 import { catalogFolder, seedsFolder, startStack, type Stack } from '../test/helpers/stack.js';
-import { findTemporalCli } from '../src/dev-server/temporal-cli.js';
+import { findTemporalCli, projectRoot } from '../src/dev-server/temporal-cli.js';
 
 const run = promisify(execFile);
 const cli = await findTemporalCli({ build: false });
@@ -43,7 +43,8 @@ async function save(stack: Stack, name: string, handle: WorkflowHandle): Promise
       ],
       { maxBuffer: 256 * 1024 * 1024 },
     );
-    await writeFile(file, stdout);
+    // Messages and stack traces carry this clone's folder: scrub it, so a history names no machine.
+    await writeFile(file, stdout.split(projectRoot).join('<project>'));
     process.stdout.write(`recorded ${file.pathname} (${history.events?.length ?? 0} events)\n`);
     runId =
       history.events?.at(-1)?.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId ?? undefined;

@@ -3,10 +3,17 @@
  * dev server. When TEMPORAL_ADDRESS is not set it starts its own server (building the Temporal CLI
  * once if needed) and stops it afterwards, whatever the tests did.
  *
+ * Each test file runs in a process group of its own, with a time limit
+ * (ARAZZO_TEST_FILE_TIMEOUT_SECONDS, 300 by default): a file that has not finished by then is named
+ * and its whole group is killed, so one hung file (a setup that failed and left a server open, a
+ * process that ignores SIGTERM) fails the run instead of stalling it. Leftover processes of a file
+ * are killed when it ends. The last line is the total: `tests: N passed, N failed, N skipped`.
+ *
  * Usage: npm test [-- <test files or folders>]
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { readdir, stat } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { join, relative } from 'node:path';
 import { startDevServer, type DevServer } from '../src/dev-server/dev-server.js';
 import { projectRoot } from '../src/dev-server/temporal-cli.js';
@@ -25,6 +32,96 @@ async function collectTests(target: string): Promise<string[]> {
   return files;
 }
 
+function positiveNumber(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} must be a positive number, got "${raw}"`);
+  return value;
+}
+
+interface FileResult {
+  file: string;
+  passed: number;
+  failed: number;
+  skipped: number;
+  seconds: number;
+  /** Why the file failed as a whole (time limit, crash), beyond its failed tests. */
+  problem?: string;
+}
+
+/** The counts at the end of the spec reporter's output (`ℹ pass 3` …). */
+function counts(output: string): { passed: number; failed: number; skipped: number; tests: number } {
+  const last = (name: string) => {
+    const all = [...output.matchAll(new RegExp(`^\\S*\\s*${name} (\\d+)\\s*$`, 'gm'))];
+    return all.length > 0 ? Number(all.at(-1)![1]) : 0;
+  };
+  return {
+    tests: last('tests'),
+    passed: last('pass'),
+    failed: last('fail') + last('cancelled'),
+    skipped: last('skipped') + last('todo'),
+  };
+}
+
+const running = new Set<ChildProcess>();
+
+function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  if (child.pid === undefined) return;
+  try {
+    process.kill(-child.pid, signal);
+  } catch {
+    // the group is gone already
+  }
+}
+
+function runFile(file: string, env: NodeJS.ProcessEnv, limitSeconds: number, live: boolean): Promise<FileResult> {
+  const name = relative(process.cwd(), file);
+  const started = Date.now();
+  return new Promise((resolve) => {
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', '--test', '--test-force-exit', '--test-reporter=spec', name],
+      { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    running.add(child);
+    let output = '';
+    const take = (stream: NodeJS.WriteStream) => (chunk: Buffer) => {
+      const text = chunk.toString();
+      output += text;
+      if (live) stream.write(text);
+    };
+    child.stdout!.on('data', take(process.stdout));
+    child.stderr!.on('data', take(process.stderr));
+    let problem: string | undefined;
+    const timer = setTimeout(() => {
+      problem = `no result after ${limitSeconds} s (ARAZZO_TEST_FILE_TIMEOUT_SECONDS): its process group was killed`;
+      process.stdout.write(`\n✖ ${name}: ${problem}\n`);
+      killGroup(child, 'SIGTERM');
+      setTimeout(() => killGroup(child, 'SIGKILL'), 5000).unref();
+    }, limitSeconds * 1000);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      running.delete(child);
+      // Anything the file left running (a server it started, a stuck worker) goes with it.
+      killGroup(child, 'SIGKILL');
+      if (!live) process.stdout.write(output);
+      const found = counts(output);
+      if (!problem && (code !== 0 || signal) && found.failed === 0)
+        problem = `its process ended with ${signal ?? `exit code ${code}`} and no failed test reported`;
+      if (!problem && found.tests === 0 && found.skipped === 0) problem = 'it ran no test';
+      resolve({
+        file: name,
+        passed: found.passed,
+        failed: found.failed + (problem ? 1 : 0),
+        skipped: found.skipped,
+        seconds: (Date.now() - started) / 1000,
+        problem,
+      });
+    });
+  });
+}
+
 async function main(): Promise<number> {
   const targets = process.argv.slice(2);
   const roots =
@@ -33,9 +130,14 @@ async function main(): Promise<number> {
       : [join(projectRoot, 'test', 'unit'), join(projectRoot, 'test', 'integration')];
   const files: string[] = [];
   for (const root of roots) files.push(...(await collectTests(root)));
+  const limitSeconds = positiveNumber('ARAZZO_TEST_FILE_TIMEOUT_SECONDS', 300);
+  // Node's own default for --test: one file at a time per spare core.
+  const concurrency = positiveNumber('ARAZZO_TEST_CONCURRENCY', Math.max(1, availableParallelism() - 1));
 
   let server: DevServer | undefined;
   const env = { ...process.env };
+  // Set when this runner itself runs inside a test file: it would make each file skip its tests.
+  delete env.NODE_TEST_CONTEXT;
   if (!env.TEMPORAL_ADDRESS) {
     server = await startDevServer({ headless: true });
     env.TEMPORAL_ADDRESS = server.address;
@@ -54,22 +156,41 @@ async function main(): Promise<number> {
   }
 
   const stopServer = async () => {
-    if (server) await server.stop();
+    const stopping = server;
     server = undefined;
+    if (stopping) await stopping.stop();
   };
-  const code = await new Promise<number>((resolve) => {
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', '--test', '--test-reporter=spec', ...files.map((f) => relative(process.cwd(), f))],
-      { stdio: 'inherit', env },
-    );
-    const forward = (signal: NodeJS.Signals) => child.kill(signal);
-    process.on('SIGINT', forward);
-    process.on('SIGTERM', forward);
-    child.on('exit', (exitCode, signal) => resolve(exitCode ?? (signal ? 1 : 0)));
-  });
+  const interrupt = (signal: NodeJS.Signals) => {
+    process.stdout.write(`\n${signal}: stopping ${running.size} test file(s) and the server\n`);
+    for (const child of running) killGroup(child, 'SIGKILL');
+    void stopServer().finally(() => process.exit(130));
+  };
+  process.on('SIGINT', interrupt);
+  process.on('SIGTERM', interrupt);
+
+  const started = Date.now();
+  const results: FileResult[] = [];
+  const queue = [...files];
+  const live = concurrency === 1;
+  await Promise.all(
+    Array.from({ length: Math.min(concurrency, queue.length) }, async () => {
+      for (let file = queue.shift(); file !== undefined; file = queue.shift())
+        results.push(await runFile(file, env, limitSeconds, live));
+    }),
+  );
   await stopServer();
-  return code;
+
+  const total = results.reduce(
+    (sum, r) => ({ passed: sum.passed + r.passed, failed: sum.failed + r.failed, skipped: sum.skipped + r.skipped }),
+    { passed: 0, failed: 0, skipped: 0 },
+  );
+  const slowest = [...results].sort((a, b) => b.seconds - a.seconds).slice(0, 5);
+  process.stdout.write(`\n${results.length} test files in ${((Date.now() - started) / 1000).toFixed(0)} s; slowest: `);
+  process.stdout.write(`${slowest.map((r) => `${r.file} ${r.seconds.toFixed(0)} s`).join(', ')}\n`);
+  for (const r of results.filter((r) => r.failed > 0))
+    process.stdout.write(`✖ ${r.file}: ${r.problem ?? `${r.failed} failed`}\n`);
+  process.stdout.write(`tests: ${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped\n`);
+  return total.failed > 0 ? 1 : 0;
 }
 
 main().then(

@@ -52,7 +52,15 @@ export async function useTestTemporal(): Promise<TestTemporal> {
       },
     };
   })();
-  const temporal = await shared;
+  let temporal: Awaited<NonNullable<typeof shared>>;
+  try {
+    temporal = await shared;
+  } catch (error) {
+    // A server that could not start or be reached: the next user tries afresh.
+    users--;
+    shared = undefined;
+    throw error;
+  }
   let released = false;
   return {
     ...temporal,

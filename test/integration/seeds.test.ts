@@ -1,5 +1,5 @@
 /**
- * The product owner's seed documents, run verbatim from ../shared/seeds on the real Temporal server
+ * The product owner's seed documents, run verbatim from examples/seeds (byte-identical to the product owner's shared/seeds) on the real Temporal server
  * against the simulator. Assertions on the workflow result and on what the simulator was asked.
  */
 import { after, before, describe, it } from 'node:test';

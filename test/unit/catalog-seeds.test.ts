@@ -11,7 +11,7 @@ import { runValidateCommand } from '../../src/cli/validate.js';
 import { loadArazzoDocument, validateDocument } from '../../src/catalog/index.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
-const seeds = '/work/shared/seeds';
+const seeds = join(root, 'examples/seeds');
 const overrides = { airbyteApi: join(root, 'openapi/airbyte-openapi.yml') };
 
 const cases = [

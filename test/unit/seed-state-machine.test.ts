@@ -10,7 +10,7 @@ import type { JsonObject } from '../../src/arazzo/model.js';
 import type { ExecutionPlan } from '../../src/arazzo/plan.js';
 import { drive, json } from '../helpers/machine-driver.js';
 
-const seeds = fileURLToPath(new URL('../../../shared/seeds/', import.meta.url));
+const seeds = fileURLToPath(new URL('../../examples/seeds/', import.meta.url));
 const openapi = fileURLToPath(new URL('../../openapi/airbyte-openapi.yml', import.meta.url));
 
 async function seedPlan(file: string, workflowId: string): Promise<ExecutionPlan> {
