@@ -36,7 +36,8 @@ function positiveNumber(name: string, fallback: number): number {
   const raw = process.env[name];
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
-  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} must be a positive number, got "${raw}"`);
+  if (!Number.isFinite(value) || value <= 0)
+    throw new Error(`${name} must be a positive number, got "${raw}"`);
   return value;
 }
 
@@ -56,11 +57,13 @@ function counts(output: string): { passed: number; failed: number; skipped: numb
     const all = [...output.matchAll(new RegExp(`^\\S*\\s*${name} (\\d+)\\s*$`, 'gm'))];
     return all.length > 0 ? Number(all.at(-1)![1]) : 0;
   };
+  // A skipped suite is not in the counts; the reporter marks it (and each skipped test) with ﹣.
+  const marked = [...output.matchAll(/^\s*﹣ /gm)].length;
   return {
-    tests: last('tests'),
+    tests: last('tests') + last('suites'),
     passed: last('pass'),
     failed: last('fail') + last('cancelled'),
-    skipped: last('skipped') + last('todo'),
+    skipped: Math.max(last('skipped') + last('todo'), marked),
   };
 }
 
@@ -75,7 +78,12 @@ function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
   }
 }
 
-function runFile(file: string, env: NodeJS.ProcessEnv, limitSeconds: number, live: boolean): Promise<FileResult> {
+function runFile(
+  file: string,
+  env: NodeJS.ProcessEnv,
+  limitSeconds: number,
+  live: boolean,
+): Promise<FileResult> {
   const name = relative(process.cwd(), file);
   const started = Date.now();
   return new Promise((resolve) => {
@@ -181,11 +189,17 @@ async function main(): Promise<number> {
   await stopServer();
 
   const total = results.reduce(
-    (sum, r) => ({ passed: sum.passed + r.passed, failed: sum.failed + r.failed, skipped: sum.skipped + r.skipped }),
+    (sum, r) => ({
+      passed: sum.passed + r.passed,
+      failed: sum.failed + r.failed,
+      skipped: sum.skipped + r.skipped,
+    }),
     { passed: 0, failed: 0, skipped: 0 },
   );
   const slowest = [...results].sort((a, b) => b.seconds - a.seconds).slice(0, 5);
-  process.stdout.write(`\n${results.length} test files in ${((Date.now() - started) / 1000).toFixed(0)} s; slowest: `);
+  process.stdout.write(
+    `\n${results.length} test files in ${((Date.now() - started) / 1000).toFixed(0)} s; slowest: `,
+  );
   process.stdout.write(`${slowest.map((r) => `${r.file} ${r.seconds.toFixed(0)} s`).join(', ')}\n`);
   for (const r of results.filter((r) => r.failed > 0))
     process.stdout.write(`✖ ${r.file}: ${r.problem ?? `${r.failed} failed`}\n`);

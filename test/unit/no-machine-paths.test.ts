@@ -29,9 +29,21 @@ void describe('machine paths', () => {
   const reason = files.length === 0 ? 'not a git checkout: nothing to scan' : false;
 
   void it('the pattern finds the paths it is for, and not XPath or URLs', () => {
-    for (const bad of ['/work/shared/seeds', "'/home/alice/x'", '"/Users/bob/p/"', '/root/.cache/x', 'C:\\Users\\me'])
+    for (const bad of [
+      '/work/shared/seeds',
+      "'/home/alice/x'",
+      '"/Users/bob/p/"',
+      '/root/.cache/x',
+      'C:\\Users\\me',
+    ])
       assert.match(bad, machinePath, bad);
-    for (const good of ['/root/pets', 'count(/root/pets/*)', 'https://example.com/work/x', '~/.cache/x', 'node_modules/x'])
+    for (const good of [
+      '/root/pets',
+      'count(/root/pets/*)',
+      'https://example.com/work/x',
+      '~/.cache/x',
+      'node_modules/x',
+    ])
       assert.doesNotMatch(good, machinePath, good);
   });
 

@@ -28,7 +28,10 @@ function runTests(files: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code:
         timeout: 120_000,
       },
       (error, stdout, stderr) =>
-        resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, output: stdout + stderr }),
+        resolve({
+          code: error ? (typeof error.code === 'number' ? error.code : 1) : 0,
+          output: stdout + stderr,
+        }),
     );
   });
 }
