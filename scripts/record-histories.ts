@@ -3,10 +3,13 @@
  * for the replay test. Run it when a deliberate, patched change to workflow code needs new
  * histories; keep the old ones: they prove running workflows still replay.
  *
- * Usage: npx tsx scripts/record-histories.ts [name-prefix]
+ * Usage: npx tsx scripts/record-histories.ts [name-prefix] [group …]
+ * Groups: catalog, seeds, child (all when none is named). Name only the groups you need, so the
+ * histories already recorded stay as they are.
  */
 import { writeFile } from 'node:fs/promises';
 import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type { WorkflowHandleWithFirstExecutionRunId as WorkflowHandle } from '@temporalio/client';
 import { cancelSignal } from '../src/workflows/messages.js';
@@ -18,6 +21,9 @@ const cli = await findTemporalCli({ build: false });
 
 const out = new URL('../test/histories/', import.meta.url);
 const prefix = process.argv[2] ?? 'v1';
+const groups = new Set(process.argv.slice(3));
+const wanted = (group: string) => groups.size === 0 || groups.has(group);
+const childFolder = fileURLToPath(new URL('../test/fixtures/child-workflows', import.meta.url));
 const fast = { 'x-arazzo-temporal': { pollIntervalSeconds: 0.05 } };
 
 async function save(stack: Stack, name: string, handle: WorkflowHandle): Promise<void> {
@@ -151,6 +157,26 @@ async function recordSeeds(): Promise<void> {
   }
 }
 
-await recordCatalog();
-await recordSeeds();
+/** A sub-workflow: the parent's history and its child's (the child runs on the parent's plan). */
+async function recordChild(): Promise<void> {
+  const stack = await startStack({ folders: [childFolder] });
+  try {
+    const connectionId = stack.simulator.addConnection({ scenario: { runningPolls: 2 } }).connectionId;
+    const parent = await stack.start('sync-in-child', { connectionId, ...fast });
+    await save(stack, 'child-parent-succeeds', parent);
+    const history = await parent.fetchHistory();
+    const child = history.events
+      ?.map((e) => e.childWorkflowExecutionStartedEventAttributes?.workflowExecution)
+      .find((execution) => execution?.workflowId && execution.runId);
+    if (!child?.workflowId || !child.runId) throw new Error('the parent started no child workflow');
+    const handle = stack.temporal.client.workflow.getHandle(child.workflowId, child.runId);
+    await save(stack, 'child-succeeds', Object.assign(handle, { firstExecutionRunId: child.runId }));
+  } finally {
+    await stack.close();
+  }
+}
+
+if (wanted('catalog')) await recordCatalog();
+if (wanted('seeds')) await recordSeeds();
+if (wanted('child')) await recordChild();
 process.exit(0);

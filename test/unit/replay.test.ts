@@ -16,10 +16,19 @@ const folder = new URL('../histories/', import.meta.url);
 async function histories(): Promise<Array<{ workflowId: string; history: unknown }>> {
   const files = (await readdir(folder)).filter((f) => f.endsWith('.json')).sort();
   return Promise.all(
-    files.map(async (file) => ({
-      workflowId: file,
-      history: JSON.parse(await readFile(new URL(file, folder), 'utf8')) as unknown,
-    })),
+    files.map(async (file) => {
+      const history = JSON.parse(await readFile(new URL(file, folder), 'utf8')) as {
+        events?: Array<{
+          workflowExecutionStartedEventAttributes?: { workflowId?: string };
+          startChildWorkflowExecutionInitiatedEventAttributes?: unknown;
+        }>;
+      };
+      // A parent derives its children's ids from its own: it replays under its recorded id. The
+      // others keep the file name (the runs of a continue-as-new chain share one id).
+      const startsChild = history.events?.some((e) => e.startChildWorkflowExecutionInitiatedEventAttributes);
+      const recordedId = history.events?.[0]?.workflowExecutionStartedEventAttributes?.workflowId;
+      return { file, workflowId: (startsChild && recordedId) || file, history: history as unknown };
+    }),
   );
 }
 
@@ -29,15 +38,22 @@ describe('recorded histories', () => {
   it('all replay against the current workflow code', async () => {
     const recorded = await histories();
     assert.ok(recorded.length >= 10, `only ${recorded.length} histories`);
+    const byId = new Map(recorded.map((h) => [h.workflowId, h.file]));
+    // The sub-workflow path (a child started on the parent's plan) is pinned too.
+    assert.ok(
+      recorded.some((h) => h.file.includes('child-parent')),
+      'no recorded history has a child workflow',
+    );
     const failures: string[] = [];
     for await (const result of Worker.runReplayHistories({ workflowsPath: workflowsPath() }, recorded)) {
-      if (result.error) failures.push(`${result.workflowId}: ${result.error.message}`);
+      if (result.error)
+        failures.push(`${byId.get(result.workflowId) ?? result.workflowId}: ${result.error.message}`);
     }
     assert.deepEqual(failures, []);
   });
 
   it('a deliberately non-deterministic change is caught', async () => {
-    const recorded = (await histories()).filter((h) => h.workflowId.includes('sync-succeeds'));
+    const recorded = (await histories()).filter((h) => h.file.includes('sync-succeeds'));
     assert.ok(recorded.length > 0);
     const changed = fileURLToPath(new URL('../fixtures/workflows/nondeterministic.ts', import.meta.url));
     let caught = 0;
