@@ -13,7 +13,7 @@ import { workflowsPath } from '../../src/worker-setup.js';
 
 const folder = new URL('../histories/', import.meta.url);
 
-async function histories(): Promise<Array<{ workflowId: string; history: unknown }>> {
+async function histories(): Promise<Array<{ file: string; workflowId: string; history: unknown }>> {
   const files = (await readdir(folder)).filter((f) => f.endsWith('.json')).sort();
   return Promise.all(
     files.map(async (file) => {
