@@ -50,10 +50,13 @@ export function resolveLocation(reference: string, fromFile?: string): ResolvedL
 export async function readDocument(
   location: string,
   remote: RemoteSettings | undefined,
-): Promise<{ bytes: Uint8Array } | { error: string; remote?: true }> {
+): Promise<{ bytes: Uint8Array; url?: string } | { error: string; remote?: true }> {
   if (!isRemote(location)) return readBytes(location);
   const fetched = await fetchRemote(location, remote);
-  return fetched.ok ? { bytes: fetched.bytes } : { error: `${location}: ${fetched.reason}`, remote: true };
+  // `url` is the retrieval URL after redirects: the base for the document's relative references (RFC 3986 5.1.3).
+  return fetched.ok
+    ? { bytes: fetched.bytes, url: fetched.url }
+    : { error: `${location}: ${fetched.reason}`, remote: true };
 }
 
 /** Reads a file's bytes, returning the error message instead of throwing. */

@@ -237,13 +237,13 @@ async function loadSource(
   if (location.kind === 'remote' && !api) {
     // The answer is not an OpenAPI 3.x description (HTML was refused while fetching; this is
     // JSON or YAML of another kind, or not parseable): say so where the document names the URL.
-    const [first] = diagnostics.filter((d) => d.file === target);
+    const [first] = diagnostics;
     if (first)
       return report(
         'arazzo/source-content-invalid',
-        `source "${name}"${via}: ${target} is not an OpenAPI 3.x description: ${first.message} (line ${first.line} of the answer)`,
+        `source "${name}"${via}: ${first.file} is not an OpenAPI 3.x description: ${first.message} (line ${first.line} of the answer)`,
       );
   }
   loaded.diagnostics.push(...diagnostics);
-  return api ? { kind: 'openapi', name, url, file: target, api } : { kind: 'unavailable', name, url };
+  return api ? { kind: 'openapi', name, url, file: api.root, api } : { kind: 'unavailable', name, url };
 }

@@ -23,6 +23,8 @@ export interface RefFiles {
   files: ReadonlyMap<string, ParsedSource>;
   /** Files that were needed but could not be read or parsed, with the reason. */
   failed?: ReadonlyMap<string, string>;
+  /** Remote files known by their retrieval URL: requested URL → retrieval URL. */
+  aliases?: ReadonlyMap<string, string>;
 }
 
 /** Chains of `$ref` longer than this are treated as cycles. */
@@ -111,6 +113,7 @@ export function deref(files: RefFiles, start: Located): Deref {
     let targetFile: string;
     try {
       targetFile = refTargetFile(file, current.file);
+      targetFile = files.aliases?.get(targetFile) ?? targetFile;
     } catch {
       return { ok: false, reason: `$ref "${ref}" is not a usable URI reference`, at: current };
     }

@@ -22,6 +22,8 @@ export interface OpenApiDescription extends RefFiles {
   version: string;
   files: Map<string, ParsedSource>;
   failed: Map<string, string>;
+  /** A remote file's requested URL → its retrieval URL, when a redirect made them differ. */
+  aliases: Map<string, string>;
   /** Where remote files come from (the settings the root was loaded with). */
   remote?: RemoteSettings;
 }
@@ -45,6 +47,8 @@ export async function loadOpenApi(
 ): Promise<{ api?: OpenApiDescription; diagnostics: Diagnostic[] }> {
   const read = await readDocument(file, remote);
   if ('error' in read) return { diagnostics: [loadError(file, 'openapi/unreadable', read.error)] };
+  // A remote description is known by its retrieval URL (after redirects): its relative refs resolve against it.
+  file = read.url ?? file;
   const parsed = parseSource(file, read.bytes);
   if (parsed.diagnostics.length > 0) return { diagnostics: parsed.diagnostics.map(asOpenApi) };
   const root = parsed.source.value;
@@ -71,6 +75,7 @@ export async function loadOpenApi(
     root: file,
     files: new Map([[file, parsed.source]]),
     failed: new Map(),
+    aliases: new Map(),
     document: root,
     version: version.slice(0, 3),
     ...(remote ? { remote } : {}),
@@ -116,6 +121,7 @@ async function followRef(
   } catch {
     return { ok: false, reason: 'not a usable URI reference' };
   }
+  target = api.aliases.get(target) ?? target;
   if (!api.files.has(target)) {
     const failed = api.failed.get(target);
     if (failed !== undefined) return { ok: false, reason: failed };
@@ -125,6 +131,10 @@ async function followRef(
     if ('error' in read) {
       api.failed.set(target, read.error);
       return { ok: false, reason: read.error };
+    }
+    if (read.url !== undefined && read.url !== target) {
+      api.aliases.set(target, read.url);
+      target = read.url;
     }
     const parsed = parseSource(target, read.bytes);
     const [problem] = parsed.diagnostics;
