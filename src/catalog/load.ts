@@ -7,14 +7,15 @@ import { resolve } from 'node:path';
 import type { ArazzoDocument } from '../arazzo/model.js';
 import type { Diagnostic } from './diagnostic.js';
 import { readDocument, resolveLocation } from './files.js';
+import { listOperations } from './openapi-operations.js';
 import type { OpenApiOperation } from './openapi-operations.js';
 import { child, isRecord } from './openapi-refs.js';
+import type { Located } from './openapi-refs.js';
 import { loadOpenApi, loadReached, unreachedBrokenRefs } from './openapi-source.js';
 import type { OpenApiDescription, ReachedFrom } from './openapi-source.js';
 import { isRemote, refusal } from './remote.js';
 import type { RemoteSettings } from './remote.js';
 import { resolveStepOperation } from './resolve-operation.js';
-import { parseResourceSpec } from './resource-spec.js';
 import { parseSource } from './parsed-source.js';
 import type { ParsedSource } from './parsed-source.js';
 
@@ -135,6 +136,21 @@ async function loadUncached(
   return loaded;
 }
 
+/** Every string inside the `x-` fields of an object (deep). */
+function extensionStrings(value: unknown): Set<string> {
+  const out = new Set<string>();
+  if (!isRecord(value)) return out;
+  const stack: unknown[] = Object.entries(value)
+    .filter(([key]) => key.startsWith('x-'))
+    .map(([, v]) => v);
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (typeof node === 'string') out.add(node);
+    else if (typeof node === 'object' && node !== null) stack.push(...Object.values(node));
+  }
+  return out;
+}
+
 /**
  * Loads what the operations the workflows call reach through `$ref` (their parameters, request
  * body and responses, and the Path Item's parameters), never `x-` extensions. A broken ref reached
@@ -142,7 +158,10 @@ async function loadUncached(
  */
 async function loadReachedRefs(loaded: LoadedArazzoDocument): Promise<Diagnostic[]> {
   const starts = new Map<OpenApiDescription, ReachedFrom[]>();
+  const added = new Set<Located>();
   const add = (op: OpenApiOperation, ids: { workflowId: string; stepId: string }): void => {
+    if (added.has(op.operation)) return;
+    added.add(op.operation);
     const list = starts.get(op.api) ?? [];
     starts.set(op.api, list);
     for (const field of ['parameters', 'requestBody', 'responses']) {
@@ -151,6 +170,11 @@ async function loadReachedRefs(loaded: LoadedArazzoDocument): Promise<Diagnostic
     }
     const pathParameters = child(op.pathItem, 'parameters');
     if (pathParameters) list.push({ at: pathParameters, ...ids });
+    // The project's extensions on an operation name other operations of the same description by
+    // operationId (cancel, adopt, observes); those go into the plan too, so their refs are reached.
+    const named = extensionStrings(op.operation.value);
+    for (const related of listOperations(op.api))
+      if (related.operationId !== undefined && named.has(related.operationId)) add(related, ids);
   };
   const workflows = Array.isArray(loaded.document?.workflows) ? (loaded.document.workflows as unknown[]) : [];
   for (const workflow of workflows) {
@@ -164,10 +188,7 @@ async function loadReachedRefs(loaded: LoadedArazzoDocument): Promise<Diagnostic
       const resolution = resolveStepOperation(loaded, target);
       if (!resolution?.ok) continue;
       const ids = { workflowId: String(workflow.workflowId), stepId: String(step.stepId) };
-      const { sourceName, operation } = resolution.value;
-      add(operation, ids);
-      // The operations the resource extension names go into the plan too.
-      for (const related of parseResourceSpec(sourceName, operation).operations) add(related, ids);
+      add(resolution.value.operation, ids);
     }
   }
   const diagnostics: Diagnostic[] = [];
