@@ -58,6 +58,9 @@ export function refTargetFile(filePart: string, fromFile: string): string {
   if (/^https?:\/\//i.test(fromFile) || /^https?:\/\//i.test(filePart)) {
     const url = new URL(filePart, fromFile);
     url.hash = '';
+    // A remote description may only refer to remote files, never to this machine's (file:, ...).
+    if (url.protocol !== 'http:' && url.protocol !== 'https:')
+      throw new TypeError(`not an http(s) URL: ${url.href}`);
     return url.href;
   }
   return fileURLToPath(new URL(filePart, pathToFileURL(fromFile)));

@@ -22,6 +22,7 @@ import {
 import type { Diagnostic, RemoteSettings } from '../../src/catalog/index.js';
 import { runCli } from '../../src/cli/main.js';
 import { loadWorkerConfig } from '../../src/config.js';
+import { loadWorkerCatalog, WorkerSetupError } from '../../src/worker-setup.js';
 
 const OPENAPI = `openapi: 3.1.0
 info:
@@ -45,6 +46,26 @@ const PARAMS = `JobId:
   required: true
   schema:
     type: string
+`;
+
+/** A remote Arazzo source whose own OpenAPI source is relative to it. */
+const ARAZZO_SOURCE = `arazzo: 1.0.1
+info:
+  title: Remote flows
+  version: 1.0.0
+sourceDescriptions:
+  - name: jobsApi
+    url: ./openapi.yml
+    type: openapi
+workflows:
+  - workflowId: remote-get
+    steps:
+      - stepId: get
+        operationId: getJob
+        parameters:
+          - name: jobId
+            in: path
+            value: '7'
 `;
 
 let port = 0;
@@ -72,6 +93,8 @@ function defaultRoutes(): Record<string, (res: ServerResponse) => void> {
     '/api/openapi.yml': yaml(OPENAPI),
     '/api/parts/params.yml': yaml(PARAMS),
     '/api/broken-ref.yml': yaml(OPENAPI.replace('./parts/params.yml', './parts/nowhere.yml')),
+    '/api/local-ref.yml': yaml(OPENAPI.replace('./parts/params.yml', 'file:///etc/hostname')),
+    '/api/flows.arazzo.yaml': yaml(ARAZZO_SOURCE),
     '/slow': () => undefined, // never answers
     '/huge': (res) => {
       res.writeHead(200, { 'content-type': 'application/json' });
@@ -273,6 +296,77 @@ void describe('remote source descriptions', { timeout: 60_000 }, () => {
       assert.deepEqual(diagnostics.map(spell), ['error arazzo/source-remote 7 $.sourceDescriptions[0].url']);
       assert.match(diagnostics[0]!.message, reason);
     }
+    assert.deepEqual(requests, []);
+  });
+
+  void it('never lets a remote description refer to a local file', async () => {
+    const url = `http://${host}/api/local-ref.yml`;
+    const file = await documentFor(url);
+    const diagnostics = validateDocument(await loadArazzoDocument(file, { remote: settings() }));
+    assert.ok(
+      diagnostics.some(
+        (d) =>
+          spell(d) === `error openapi/ref-unresolved 12 $.paths['/jobs/{jobId}'].get.parameters[0]` &&
+          d.file === url &&
+          /not a usable URI reference/.test(d.message),
+      ),
+      JSON.stringify(diagnostics, null, 1),
+    );
+  });
+
+  void it('loads a remote Arazzo source and its relative OpenAPI source, and validates a document by URL', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'remote-arazzo-'));
+    const file = join(dir, 'uses-remote.arazzo.yaml');
+    await writeFile(
+      file,
+      `arazzo: 1.0.1
+info:
+  title: Uses a remote Arazzo source
+  version: 1.0.0
+sourceDescriptions:
+  - name: flows
+    url: http://${host}/api/flows.arazzo.yaml
+    type: arazzo
+workflows:
+  - workflowId: local
+    steps:
+      - stepId: run
+        workflowId: $sourceDescriptions.flows.remote-get
+`,
+    );
+    const loaded = await loadArazzoDocument(file, { remote: settings() });
+    assert.deepEqual(validateDocument(loaded), []);
+    const flows = loaded.sources.get('flows');
+    assert.equal(flows?.kind, 'arazzo');
+    assert.equal(flows.kind === 'arazzo' ? flows.document.sources.get('jobsApi')?.kind : '', 'openapi');
+    let out = '';
+    const code = await runCli(['validate', `http://${host}/api/flows.arazzo.yaml`], {
+      out: { write: (t: string) => (out += t) },
+      err: { write: () => undefined },
+      env: { ARAZZO_REMOTE_HOSTS: host },
+    });
+    assert.deepEqual({ code, out }, { code: 0, out: '1 document: 0 errors, 0 warnings\n' });
+  });
+
+  void it('the worker catalog fetches with ARAZZO_REMOTE_HOSTS and refuses with ARAZZO_REMOTE_SOURCES=off', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'remote-worker-'));
+    await documentFor(`http://${host}/api/openapi.yml`, dir);
+    const config = (env: NodeJS.ProcessEnv) => {
+      const loaded = loadWorkerConfig({ ARAZZO_CATALOG: dir, ...env });
+      assert.ok(loaded.ok);
+      return loaded.config;
+    };
+    const { catalog } = await loadWorkerCatalog(config({ ARAZZO_REMOTE_HOSTS: host }));
+    assert.deepEqual([...catalog.workflows.keys()], ['get-remote-job']);
+    requests.length = 0;
+    await assert.rejects(
+      loadWorkerCatalog(config({ ARAZZO_REMOTE_HOSTS: host, ARAZZO_REMOTE_SOURCES: 'off' })),
+      (error: unknown) =>
+        error instanceof WorkerSetupError &&
+        /remote\.arazzo\.yaml:7:\d+: error \[arazzo\/source-remote\] source "jobsApi": http:\/\/127\.0\.0\.1:\d+\/api\/openapi\.yml is not fetched: remote fetches are turned off/.test(
+          error.message,
+        ),
+    );
     assert.deepEqual(requests, []);
   });
 
