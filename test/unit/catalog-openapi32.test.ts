@@ -11,6 +11,7 @@ import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { OperationPlan } from '../../src/arazzo/plan.js';
 import { buildHttpRequest } from '../../src/arazzo/request.js';
+import { buildStepRequest } from '../../src/arazzo/machine/step-request.js';
 import { buildUrl } from '../../src/activities/exchange.js';
 import {
   buildExecutionPlan,
@@ -106,6 +107,27 @@ void describe('OpenAPI 3.2 sources', () => {
       buildUrl('http://127.0.0.1:1/api', request).href,
       'http://127.0.0.1:1/api/jobs?status=running&q=a+%2B+b',
     );
+  });
+
+  void it('build the querystring from step and workflow parameters in workflow code (buildStepRequest)', async () => {
+    const plan = buildExecutionPlan(await loadArazzoDocument(doc), 'search-and-link');
+    const workflow = plan.document.workflows[0]!;
+    const list = workflow.steps.find((s) => s.stepId === 'list')!;
+    const context = { inputs: { status: 'running' }, steps: {} };
+    const fromStep = buildStepRequest(plan, workflow, list, plan.operations['jobsApi.listJobs']!, context);
+    assert.ok(fromStep.ok, JSON.stringify(fromStep));
+    assert.equal(fromStep.value.querystring, 'status=running&q=a+%2B+b');
+    // A workflow-level parameter applies where the operation has it, querystring included.
+    const { parameters: _omit, ...bare } = list;
+    const fromWorkflow = buildStepRequest(
+      plan,
+      { ...workflow, parameters: [{ name: 'filter', in: 'query', value: { status: 'failed' } }] },
+      bare,
+      plan.operations['jobsApi.listJobs']!,
+      context,
+    );
+    assert.ok(fromWorkflow.ok, JSON.stringify(fromWorkflow));
+    assert.equal(fromWorkflow.value.querystring, 'status=failed');
   });
 
   void it('build a JSON querystring as one percent-encoded string (the 3.2 spec example)', async () => {

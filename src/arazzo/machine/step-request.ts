@@ -83,7 +83,7 @@ export function resolveStepParameters(
     if (
       field.startsWith('workflow.') &&
       operation &&
-      !operation.parameters.some((op) => op.name === parameter.name && op.in === location)
+      !operation.parameters.some((op) => op.name === parameter.name && asArazzoLocation(op.in) === location)
     ) {
       continue;
     }
