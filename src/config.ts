@@ -8,6 +8,7 @@ import { delimiter, join, resolve } from 'node:path';
 import type { ClientConnectConfig } from '@temporalio/envconfig';
 import type { RunOptions } from './arazzo/plan.js';
 import { parseRunOptions } from './catalog/index.js';
+import type { RemoteSettings } from './catalog/index.js';
 import { projectRoot } from './dev-server/temporal-cli.js';
 import { DEFAULT_ADDRESS, resolveTemporalSettings, TemporalSettingError } from './temporal-settings.js';
 
@@ -18,6 +19,11 @@ export interface WorkerConfig {
   catalogFolders: string[];
   /** Source description locations by name (ARAZZO_SOURCE_DESCRIPTIONS), over the documents' own urls. */
   sourceOverrides: Record<string, string>;
+  /**
+   * Remote source descriptions: ARAZZO_REMOTE_SOURCES (`on`, the default, or `off`) and
+   * ARAZZO_REMOTE_HOSTS (the allow-list of hosts; empty: none). Never from run inputs.
+   */
+  remoteSources: RemoteSettings;
   /** Worker-wide run option defaults (ARAZZO_RUN_OPTIONS, JSON). */
   runOptionDefaults: Partial<RunOptions>;
   /** `host:port` for a Prometheus endpoint (ARAZZO_METRICS_ADDRESS); none when absent. */
@@ -107,6 +113,28 @@ function parseSourceOverrides(value: string | undefined, errors: string[]): Reco
   return overrides;
 }
 
+/** ARAZZO_REMOTE_SOURCES (on/off) and ARAZZO_REMOTE_HOSTS (comma-separated hosts, `*.domain`, `*`). */
+export function parseRemoteSources(env: NodeJS.ProcessEnv, errors: string[]): RemoteSettings {
+  const mode = (env.ARAZZO_REMOTE_SOURCES ?? 'on').trim().toLowerCase() || 'on';
+  if (mode !== 'on' && mode !== 'off')
+    errors.push(`ARAZZO_REMOTE_SOURCES: expected on or off, got '${env.ARAZZO_REMOTE_SOURCES}'`);
+  const allowHosts: string[] = [];
+  for (const entry of (env.ARAZZO_REMOTE_HOSTS ?? '')
+    .split(',')
+    .map((e) => e.trim())
+    .filter(Boolean)) {
+    // A host, host:port, *.domain or *; never a URL (a path or scheme would suggest more control than there is).
+    if (
+      entry === '*' ||
+      /^(\*\.)?[a-z0-9.-]+(:\d{1,5})?$/i.test(entry) ||
+      /^\[[0-9a-f:.]+\](:\d{1,5})?$/i.test(entry)
+    )
+      allowHosts.push(entry.toLowerCase());
+    else errors.push(`ARAZZO_REMOTE_HOSTS: expected host, host:port, *.domain or *, got '${entry}'`);
+  }
+  return { enabled: mode !== 'off', allowHosts };
+}
+
 /** Reads and checks the configuration; `errors` lists every problem, each naming its variable. */
 export function loadWorkerConfig(
   env: NodeJS.ProcessEnv = process.env,
@@ -140,6 +168,8 @@ export function loadWorkerConfig(
   }
 
   const sourceOverrides = parseSourceOverrides(env.ARAZZO_SOURCE_DESCRIPTIONS, errors);
+
+  const remoteSources = parseRemoteSources(env, errors);
 
   let runOptionDefaults: Partial<RunOptions> = {};
   if (env.ARAZZO_RUN_OPTIONS) {
@@ -183,6 +213,7 @@ export function loadWorkerConfig(
       taskQueue,
       catalogFolders,
       sourceOverrides,
+      remoteSources,
       runOptionDefaults,
       ...(metricsAddress ? { metricsAddress } : {}),
       logLevel,

@@ -38,7 +38,8 @@ export function workflowsPath(): string {
 
 /** Loads the catalog and lists every source it needs a connection for. */
 export async function loadWorkerCatalog(
-  config: Pick<WorkerConfig, 'catalogFolders' | 'sourceOverrides' | 'runOptionDefaults'>,
+  config: Pick<WorkerConfig, 'catalogFolders' | 'sourceOverrides' | 'runOptionDefaults'> &
+    Partial<Pick<WorkerConfig, 'remoteSources'>>,
 ): Promise<{
   catalog: Catalog;
   sources: SourceToConnect[];
@@ -47,6 +48,7 @@ export async function loadWorkerCatalog(
   const catalog = await loadCatalog({
     folders: config.catalogFolders,
     sourceOverrides: config.sourceOverrides,
+    ...(config.remoteSources ? { remote: config.remoteSources } : {}),
     defaults: config.runOptionDefaults,
   });
   if (hasErrors(catalog.diagnostics)) {

@@ -132,6 +132,16 @@ export function buildUrl(baseUrl: string, request: HttpRequestSpec): URL {
     }
     return `${name}=${value}`;
   });
+  // OpenAPI 3.2 `in: querystring`: the whole query string, already encoded by the request builder.
+  if (request.querystring !== undefined) {
+    if (
+      typeof request.querystring !== 'string' ||
+      /[#\s]/.test(request.querystring) ||
+      hasControlCharacter(request.querystring)
+    )
+      throw unsafe('query string contains an unencoded "#", whitespace or a control character');
+    if (request.querystring !== '') pairs.unshift(request.querystring);
+  }
   const url = new URL(`${base.origin}${basePath}${path}${pairs.length > 0 ? `?${pairs.join('&')}` : ''}`);
   // The parser must not have normalized anything away (dot segments, `%2e%2e`): the path the
   // server sees is exactly the base path plus the request path.

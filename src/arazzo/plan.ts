@@ -8,13 +8,16 @@ import type { ArazzoDocument, JsonValue, ParameterLocation } from './model.js';
 /** An OpenAPI parameter as the request builder needs it. */
 export interface OperationParameter {
   name: string;
-  in: ParameterLocation;
+  /** `querystring` (OpenAPI 3.2): the parameter's value is the whole query string. */
+  in: ParameterLocation | 'querystring';
   required: boolean;
   /** OpenAPI `style`; defaults per location are applied by the loader (path/header: simple, query/cookie: form). */
   style: 'simple' | 'form' | 'label' | 'matrix' | 'spaceDelimited' | 'pipeDelimited' | 'deepObject';
   explode: boolean;
   /** `allowReserved` for query parameters. */
   allowReserved?: boolean;
+  /** For `in: querystring`: the media type of its `content` (form, JSON, or another text type). */
+  contentType?: string;
 }
 
 /**

@@ -38,6 +38,11 @@ export interface HttpRequestSpec {
   path: string;
   /** Percent-encoded `[name, value]` pairs, to be joined as `name=value` with `&`, in order. */
   query: Array<[string, string]>;
+  /**
+   * The whole query string from an OpenAPI 3.2 `in: querystring` parameter, already encoded for
+   * its media type (no leading `?`); the pairs of `query`, if any, follow it.
+   */
+  querystring?: string;
   /** Lower-case names; values checked for CR/LF and other control characters. */
   headers: Record<string, string>;
   /** Cookie name → percent-encoded value. */
@@ -82,8 +87,14 @@ export function buildHttpRequest(
   const cookies: Record<string, string> = {};
   const viewHeaders: Record<string, string> = {};
 
+  let querystring: string | undefined;
   for (const input of parameters) {
     const definition = locateParameter(operation, input);
+    if (definition.in === 'querystring') {
+      if (input.value !== null)
+        querystring = serializeQuerystring(operation, input.name, definition, input.value);
+      continue;
+    }
     const location = definition.in;
     if (input.value === null) continue;
     const serialization = serializationFor(definition, location);
@@ -127,6 +138,10 @@ export function buildHttpRequest(
       headers: viewHeaders,
     },
   };
+  if (querystring !== undefined && querystring !== '') {
+    spec.querystring = querystring;
+    Object.assign(spec.view.query, viewOfQuerystring(querystring, operation));
+  }
   if (Object.keys(cookies).length > 0) spec.cookies = cookies;
   if (body !== undefined) spec.body = serializeBody(operation, body);
   return spec;
@@ -140,7 +155,15 @@ function locateParameter(
   const sameName = (p: OperationParameter): boolean =>
     p.in === 'header' ? p.name.toLowerCase() === input.name.toLowerCase() : p.name === input.name;
   if (input.in !== undefined) {
-    return operation.parameters.find((p) => p.in === input.in && sameName(p)) ?? { in: input.in };
+    return (
+      operation.parameters.find((p) => p.in === input.in && sameName(p)) ??
+      // Arazzo's `in` has no `querystring`: a step passes an OpenAPI 3.2 querystring parameter as query.
+      (input.in === 'query'
+        ? operation.parameters.find((p) => p.in === 'querystring' && sameName(p))
+        : undefined) ?? {
+        in: input.in,
+      }
+    );
   }
   const candidates = operation.parameters.filter(sameName);
   const [only] = candidates;
@@ -371,6 +394,59 @@ function serializeQuery(
     return [[key, entries.map(([k, v]) => `${enc(k)}${delimiter}${enc(scalarText(v))}`).join(delimiter)]];
   }
   return [[key, enc(scalarText(value))]];
+}
+
+/**
+ * OpenAPI 3.2 `in: querystring` (versions/3.2.0.md, Parameter Object and its querystring
+ * examples): the value is serialized by the parameter's one `content` media type and becomes the
+ * whole query string. `application/x-www-form-urlencoded` (the default) takes an object (pairs,
+ * arrays repeating the key, spaces as `+`) or an already-encoded string; any other media type is
+ * serialized as text (JSON for `json` types, a string as is) and then percent-encoded whole.
+ */
+function serializeQuerystring(
+  operation: OperationPlan,
+  name: string,
+  definition: Partial<OperationParameter>,
+  value: JsonValue,
+): string {
+  const mediaType = ((definition.contentType ?? 'application/x-www-form-urlencoded').split(';')[0] ?? '')
+    .trim()
+    .toLowerCase();
+  if (mediaType === 'application/x-www-form-urlencoded') {
+    if (typeof value === 'string') {
+      if (/[#\s]/.test(value) || hasControlCharacter(value)) {
+        throw new ArazzoRequestError(
+          `${operation.key}: querystring parameter "${name}" has "#", whitespace or a control character; pass an object to have it encoded`,
+          { operation: operation.key, parameter: name },
+        );
+      }
+      return value.replace(/^\?/, '');
+    }
+    return formEncode(operation, value);
+  }
+  const text =
+    typeof value === 'string' && !(mediaType === 'application/json' || mediaType.endsWith('+json'))
+      ? value
+      : JSON.stringify(value);
+  return encodeURIComponent(text);
+}
+
+/** `$request.query.<name>` of a form querystring sees its decoded fields; other media types, the whole text under the parameter's name. */
+function viewOfQuerystring(querystring: string, operation: OperationPlan): Record<string, string> {
+  const definition = operation.parameters.find((p) => p.in === 'querystring');
+  const form = (definition?.contentType ?? 'application/x-www-form-urlencoded')
+    .toLowerCase()
+    .startsWith('application/x-www-form-urlencoded');
+  if (!form) return definition === undefined ? {} : { [definition.name]: decodeLenient(querystring) };
+  const pairs = querystring
+    .split('&')
+    .filter(Boolean)
+    .map((pair): [string, string] => {
+      const eq = pair.indexOf('=');
+      const plus = (text: string): string => text.replace(/\+/g, ' ');
+      return eq < 0 ? [plus(pair), ''] : [plus(pair.slice(0, eq)), plus(pair.slice(eq + 1))];
+    });
+  return viewOfQuery(pairs);
 }
 
 /** `$request.query.<name>` sees decoded values; a repeated name reads as its values joined with commas. */

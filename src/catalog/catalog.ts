@@ -12,6 +12,7 @@ import { hasErrors, sortDiagnostics } from './diagnostic.js';
 import { CatalogError } from './errors.js';
 import { loadArazzoDocument } from './load.js';
 import type { LoadedArazzoDocument } from './load.js';
+import type { RemoteSettings } from './remote.js';
 import { validateDocument } from './validate.js';
 
 /** Options for {@link loadCatalog}. */
@@ -19,6 +20,8 @@ export interface CatalogOptions {
   folders: string[];
   /** Source url overrides by source name, applied to every document. */
   sourceOverrides?: Record<string, string>;
+  /** How remote (http/https) source descriptions are fetched; absent: refused. */
+  remote?: RemoteSettings;
   /** Worker-level run option defaults for every plan. */
   defaults?: Partial<RunOptions>;
 }
@@ -84,6 +87,7 @@ export async function loadCatalog(options: CatalogOptions): Promise<Catalog> {
     for (const file of listed.files) {
       const loaded = await loadArazzoDocument(file, {
         ...(options.sourceOverrides ? { sourceOverrides: options.sourceOverrides } : {}),
+        ...(options.remote ? { remote: options.remote } : {}),
       });
       const found = validateDocument(loaded);
       documents.push(loaded);

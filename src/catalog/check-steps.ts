@@ -7,11 +7,14 @@ import type { Parameter, Workflow } from '../arazzo/model.js';
 import { isReusable } from '../arazzo/model.js';
 import type { CheckContext, StepAt } from './check-context.js';
 import { stepsOf } from './check-context.js';
-import { formatJsonPath } from './json-path.js';
-import type { Located } from './openapi-refs.js';
 import { resolveComponent } from './components.js';
 import { declaredInputs } from './inputs-schema.js';
-import { contentTypeMatches, operationParameters, operationRequestBody } from './openapi-operations.js';
+import {
+  contentTypeMatches,
+  isIgnoredHeader,
+  operationParameters,
+  operationRequestBody,
+} from './openapi-operations.js';
 import type { OpenApiOperation } from './openapi-operations.js';
 import { resolveStepOperation } from './resolve-operation.js';
 import { resolveWorkflowReference } from './workflow-reference.js';
@@ -104,7 +107,9 @@ function resolveParameters(
 }
 
 function sameParameter(a: { name: string; in?: string }, b: { name: string; in?: string }): boolean {
-  if (a.in !== b.in) return false;
+  // Arazzo's `in` has no `querystring`: a step passes an OpenAPI 3.2 querystring parameter as query.
+  const where = (p: { in?: string }): string | undefined => (p.in === 'querystring' ? 'query' : p.in);
+  if (where(a) !== where(b)) return false;
   return a.in === 'header' ? a.name.toLowerCase() === b.name.toLowerCase() : a.name === b.name;
 }
 
@@ -118,17 +123,8 @@ function checkOperationParameters(
   const ids = { workflowId: at.workflow.workflowId, stepId: at.step.stepId };
   const defined = operationParameters(operation);
   const known = defined.flatMap((d) => (d.ok ? [d.parameter] : []));
-  for (const d of defined) {
-    if (!d.ok)
-      reportInOpenApi(
-        ctx,
-        operation,
-        d.at,
-        'openapi/ref-unresolved',
-        `parameter of ${describe(operation)}: ${d.reason}`,
-        ids,
-      );
-  }
+  // Unresolvable parameter $refs were reported where they are when the description was loaded
+  // (openapi-source.ts loadReached), once, not once per step.
   const seen: Parameter[] = [];
   for (const { parameter, segments } of stepParameters) {
     if (parameter.in === undefined) {
@@ -147,12 +143,26 @@ function checkOperationParameters(
       );
     }
     seen.push(parameter);
+    if (parameter.in === 'header' && parameter.name.toLowerCase() === 'authorization') {
+      // Sent from the source's configured credentials (src/activities/exchange.ts drops a
+      // document's own Authorization so that no secret has to pass through run inputs).
+      ctx.reporter.warning(
+        'arazzo/parameter-authorization-ignored',
+        `step "${at.step.stepId}" passes an Authorization header; it is not sent: the source's configured credentials supply Authorization`,
+        { segments: [...segments, 'name'], ...ids },
+      );
+      continue;
+    }
+    if (parameter.in === 'header' && isIgnoredHeader(parameter.name)) continue;
     if (!known.some((k) => sameParameter(k, parameter))) {
+      // Arazzo 1.0.1 has no rule that a step may only pass declared parameters, and real documents
+      // pass headers (X-Api-Key ...) that the description leaves to its security schemes: a
+      // warning, and the value is still sent where `in` says (src/arazzo/request.ts).
       const sameName = known.find((k) => k.name.toLowerCase() === parameter.name.toLowerCase());
       const hint = sameName ? `; the operation has "${sameName.name}" in ${sameName.in}` : '';
-      ctx.reporter.error(
+      ctx.reporter.warning(
         'arazzo/parameter-unknown',
-        `${describe(operation)} has no ${parameter.in} parameter "${parameter.name}"${hint}`,
+        `${describe(operation)} declares no ${parameter.in} parameter "${parameter.name}"${hint}; it is sent as written`,
         { segments: [...segments, 'name'], ...ids },
       );
     }
@@ -196,9 +206,10 @@ function checkRequestBody(ctx: CheckContext, at: StepAt, operation: OpenApiOpera
     return;
   }
   if (body.contentType !== undefined && !contentTypeMatches(body.contentType, definition.contentTypes)) {
-    ctx.reporter.error(
+    // A warning, like undeclared parameters: the body is sent with the step's content type.
+    ctx.reporter.warning(
       'arazzo/content-type-unknown',
-      `content type "${body.contentType}" is not accepted by ${describe(operation)} (accepts: ${definition.contentTypes.join(', ') || 'none'})`,
+      `content type "${body.contentType}" is not declared by ${describe(operation)} (declares: ${definition.contentTypes.join(', ') || 'none'}); it is sent as written`,
       { segments: [...segments, 'contentType'], ...ids },
     );
   }
@@ -237,27 +248,6 @@ function checkWorkflowStep(ctx: CheckContext, at: StepAt, parameters: WrittenPar
       );
     }
   }
-}
-
-/** Reports a problem where it is: in the OpenAPI file, not in the Arazzo document using it. */
-function reportInOpenApi(
-  ctx: CheckContext,
-  operation: OpenApiOperation,
-  at: Located,
-  code: string,
-  message: string,
-  ids: { workflowId: string; stepId: string },
-): void {
-  const source = operation.api.files.get(at.file);
-  ctx.reporter.diagnostics.push({
-    severity: 'error',
-    code,
-    message,
-    file: at.file,
-    ...(source?.positionOf(at.segments) ?? { line: 1, column: 1 }),
-    path: formatJsonPath(at.segments),
-    ...ids,
-  });
 }
 
 /** Names an operation in messages: `createJob (POST /jobs)`. */

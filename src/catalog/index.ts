@@ -19,3 +19,9 @@ export { CREDENTIALS_EXTENSION, sourceCredentialProfiles } from './credentials.j
 export { RESOURCE_EXTENSION, operationKey } from './resource-spec.js';
 export { CatalogError } from './errors.js';
 export { MAX_DOCUMENT_BYTES, MAX_DOCUMENT_DEPTH } from './parsed-source.js';
+export type { RemoteSettings } from './remote.js';
+export {
+  DEFAULT_REMOTE_MAX_BYTES,
+  DEFAULT_REMOTE_MAX_REDIRECTS,
+  DEFAULT_REMOTE_TIMEOUT_MS,
+} from './remote.js';

@@ -6,20 +6,31 @@ import { createHash } from 'node:crypto';
 import { resolve } from 'node:path';
 import type { ArazzoDocument } from '../arazzo/model.js';
 import type { Diagnostic } from './diagnostic.js';
-import { readBytes, resolveLocation } from './files.js';
-import { isRecord } from './openapi-refs.js';
-import { loadOpenApi } from './openapi-source.js';
-import type { OpenApiDescription } from './openapi-source.js';
+import { readDocument, resolveLocation } from './files.js';
+import { listOperations } from './openapi-operations.js';
+import type { OpenApiOperation } from './openapi-operations.js';
+import { child, isRecord } from './openapi-refs.js';
+import type { Located } from './openapi-refs.js';
+import { loadOpenApi, loadReached, unreachedBrokenRefs } from './openapi-source.js';
+import type { OpenApiDescription, ReachedFrom } from './openapi-source.js';
+import { isRemote, refusal } from './remote.js';
+import type { RemoteSettings } from './remote.js';
+import { resolveStepOperation } from './resolve-operation.js';
 import { parseSource } from './parsed-source.js';
 import type { ParsedSource } from './parsed-source.js';
 
 /** Options for {@link loadArazzoDocument}. */
 export interface LoadOptions {
   /**
-   * Replace a source description's `url` by name (a path, relative to the working directory, or a
-   * `file:` URL). Needed for http(s) sources, which are never fetched.
+   * Replace a source description's `url` by name (a path, relative to the working directory, a
+   * `file:` URL or an http(s) URL).
    */
   sourceOverrides?: Record<string, string>;
+  /**
+   * How http(s) sources (and `$ref`s inside them) are fetched: an allow-list of hosts and limits,
+   * from configuration. Absent: remote sources are refused with a diagnostic.
+   */
+  remote?: RemoteSettings;
 }
 
 /** A source description after loading. */
@@ -49,7 +60,7 @@ export async function loadArazzoDocument(
   file: string,
   options: LoadOptions = {},
 ): Promise<LoadedArazzoDocument> {
-  return load(resolve(file), options, new Map());
+  return load(isRemote(file) ? file : resolve(file), options, new Map());
 }
 
 async function load(
@@ -70,7 +81,7 @@ async function loadUncached(
   options: LoadOptions,
   loading: Map<string, Promise<LoadedArazzoDocument>>,
 ): Promise<LoadedArazzoDocument> {
-  const read = await readBytes(file);
+  const read = await readDocument(file, options.remote);
   if ('error' in read) {
     return {
       file,
@@ -121,7 +132,74 @@ async function loadUncached(
     const source = await loadSource(loaded, index, description, options, loading);
     loaded.sources.set(description.name, source);
   }
+  loaded.diagnostics.push(...(await loadReachedRefs(loaded)));
   return loaded;
+}
+
+/** Every string inside the `x-` fields of an object (deep). */
+function extensionStrings(value: unknown): Set<string> {
+  const out = new Set<string>();
+  if (!isRecord(value)) return out;
+  const stack: unknown[] = Object.entries(value)
+    .filter(([key]) => key.startsWith('x-'))
+    .map(([, v]) => v);
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (typeof node === 'string') out.add(node);
+    else if (typeof node === 'object' && node !== null) stack.push(...Object.values(node));
+  }
+  return out;
+}
+
+/**
+ * Loads what the operations the workflows call reach through `$ref` (their parameters, request
+ * body and responses, and the Path Item's parameters), never `x-` extensions. A broken ref reached
+ * is an error at the ref; a broken local ref elsewhere is a warning.
+ */
+async function loadReachedRefs(loaded: LoadedArazzoDocument): Promise<Diagnostic[]> {
+  const starts = new Map<OpenApiDescription, ReachedFrom[]>();
+  const added = new Set<Located>();
+  const add = (op: OpenApiOperation, ids: { workflowId: string; stepId: string }): void => {
+    if (added.has(op.operation)) return;
+    added.add(op.operation);
+    const list = starts.get(op.api) ?? [];
+    starts.set(op.api, list);
+    for (const field of ['parameters', 'requestBody', 'responses']) {
+      const at = child(op.operation, field);
+      if (at) list.push({ at, ...ids });
+    }
+    const pathParameters = child(op.pathItem, 'parameters');
+    if (pathParameters) list.push({ at: pathParameters, ...ids });
+    // The project's extensions on an operation name other operations of the same description by
+    // operationId (cancel, adopt, observes); those go into the plan too, so their refs are reached.
+    const named = extensionStrings(op.operation.value);
+    for (const related of listOperations(op.api))
+      if (related.operationId !== undefined && named.has(related.operationId)) add(related, ids);
+  };
+  const workflows = Array.isArray(loaded.document?.workflows) ? (loaded.document.workflows as unknown[]) : [];
+  for (const workflow of workflows) {
+    if (!isRecord(workflow) || !Array.isArray(workflow.steps)) continue;
+    for (const step of workflow.steps as unknown[]) {
+      if (!isRecord(step)) continue;
+      const target = {
+        ...(typeof step.operationId === 'string' ? { operationId: step.operationId } : {}),
+        ...(typeof step.operationPath === 'string' ? { operationPath: step.operationPath } : {}),
+      };
+      const resolution = resolveStepOperation(loaded, target);
+      if (!resolution?.ok) continue;
+      const ids = { workflowId: String(workflow.workflowId), stepId: String(step.stepId) };
+      add(resolution.value.operation, ids);
+    }
+  }
+  const diagnostics: Diagnostic[] = [];
+  const apis = new Set<OpenApiDescription>();
+  for (const source of loaded.sources.values()) if (source.kind === 'openapi') apis.add(source.api);
+  for (const api of apis) {
+    const reported = new Set<string>();
+    diagnostics.push(...(await loadReached(api, starts.get(api) ?? [], reported)));
+    diagnostics.push(...unreachedBrokenRefs(api, reported));
+  }
+  return diagnostics;
 }
 
 async function loadSource(
@@ -148,28 +226,45 @@ async function loadSource(
     });
     return { kind: 'unavailable', name, url };
   };
-  if (location.kind === 'remote') {
-    return report(
-      'arazzo/source-remote',
-      `source "${name}" is remote (${location.url}); remote sources are not fetched, supply a source override`,
-    );
-  }
   if (location.kind === 'invalid')
     return report('arazzo/source-unreadable', `source "${name}": ${location.reason}`);
   const via = override !== undefined ? ` (override for "${name}")` : '';
+  const target = location.kind === 'remote' ? location.url : location.path;
+  if (location.kind === 'remote') {
+    const refused = refusal(location.url, options.remote);
+    if (refused !== undefined)
+      return report(
+        'arazzo/source-remote',
+        `source "${name}"${via}: ${location.url} is not fetched: ${refused}`,
+      );
+  }
   if (description.type === 'arazzo') {
-    const document = await load(location.path, options, loading);
+    const document = await load(target, options, loading);
     if (document.hash === '')
       return report(
-        'arazzo/source-unreadable',
+        location.kind === 'remote' ? 'arazzo/source-fetch-failed' : 'arazzo/source-unreadable',
         `source "${name}"${via}: ${document.diagnostics[0]?.message ?? 'unreadable'}`,
       );
-    return { kind: 'arazzo', name, url, file: location.path, document };
+    return { kind: 'arazzo', name, url, file: target, document };
   }
   // `type` is optional; anything that is not declared arazzo is read as OpenAPI.
-  const { api, diagnostics } = await loadOpenApi(location.path);
+  const { api, diagnostics } = await loadOpenApi(target, options.remote);
   const unreadable = diagnostics.find((d) => d.code === 'openapi/unreadable');
-  if (unreadable) return report('arazzo/source-unreadable', `source "${name}"${via}: ${unreadable.message}`);
+  if (unreadable)
+    return report(
+      location.kind === 'remote' ? 'arazzo/source-fetch-failed' : 'arazzo/source-unreadable',
+      `source "${name}"${via}: ${unreadable.message}`,
+    );
+  if (location.kind === 'remote' && !api) {
+    // The answer is not an OpenAPI 3.x description (HTML was refused while fetching; this is
+    // JSON or YAML of another kind, or not parseable): say so where the document names the URL.
+    const [first] = diagnostics;
+    if (first)
+      return report(
+        'arazzo/source-content-invalid',
+        `source "${name}"${via}: ${first.file} is not an OpenAPI 3.x description: ${first.message} (line ${first.line} of the answer)`,
+      );
+  }
   loaded.diagnostics.push(...diagnostics);
-  return api ? { kind: 'openapi', name, url, file: location.path, api } : { kind: 'unavailable', name, url };
+  return api ? { kind: 'openapi', name, url, file: api.root, api } : { kind: 'unavailable', name, url };
 }

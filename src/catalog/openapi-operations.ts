@@ -3,19 +3,31 @@
  * and reading what a step needs to know about them (parameters, request body, responses).
  */
 import type { OperationParameter } from '../arazzo/plan.js';
-import type { ParameterLocation } from '../arazzo/model.js';
 import type { Located } from './openapi-refs.js';
 import { child, deref, derefValue, isRecord } from './openapi-refs.js';
 import type { OpenApiDescription } from './openapi-source.js';
 
-/** HTTP methods that can hold an Operation Object in a Path Item. */
+/** HTTP methods that can hold an Operation Object in a Path Item (OpenAPI 3.0 and 3.1). */
 export const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
+
+/**
+ * OpenAPI 3.2 (versions/3.2.0.md, Path Item Object) adds the `query` field (the QUERY method) and
+ * `additionalOperations`, a map from a method "with the same capitalization that is to be sent in
+ * the request" to an Operation Object, for methods without a fixed field (LINK, COPY ...).
+ */
+const HTTP_METHODS_3_2 = [...HTTP_METHODS, 'query'] as const;
 
 /** One operation of a description. */
 export interface OpenApiOperation {
   api: OpenApiDescription;
   path: string;
-  method: (typeof HTTP_METHODS)[number];
+  /**
+   * Lower case for the fixed fields (`get`, ..., `query`); as written for a key of 3.2's
+   * `additionalOperations` (`LINK`).
+   */
+  method: string;
+  /** True for an operation under `additionalOperations` (its JSON Pointer has one more token). */
+  additional?: boolean;
   operationId?: string;
   operation: Located;
   pathItem: Located;
@@ -25,43 +37,74 @@ export interface OpenApiOperation {
 export function listOperations(api: OpenApiDescription): OpenApiOperation[] {
   const paths = child({ value: api.document, file: api.root, segments: [] }, 'paths');
   if (!paths || !isRecord(paths.value)) return [];
+  const is32 = api.version === '3.2';
   const out: OpenApiOperation[] = [];
+  const add = (
+    path: string,
+    pathItem: Located,
+    method: string,
+    operation: Located | undefined,
+    additional: boolean,
+  ): void => {
+    if (!operation || !isRecord(operation.value)) return;
+    const operationId = operation.value.operationId;
+    out.push({
+      api,
+      path,
+      method,
+      operation,
+      pathItem,
+      ...(additional ? { additional: true } : {}),
+      ...(typeof operationId === 'string' ? { operationId } : {}),
+    });
+  };
   for (const path of Object.keys(paths.value)) {
     const pathItem = derefValue(api, child(paths, path));
     if (!pathItem || !isRecord(pathItem.value)) continue;
-    for (const method of HTTP_METHODS) {
-      const operation = child(pathItem, method);
-      if (!operation || !isRecord(operation.value)) continue;
-      const operationId = operation.value.operationId;
-      out.push({
-        api,
-        path,
-        method,
-        operation,
-        pathItem,
-        ...(typeof operationId === 'string' ? { operationId } : {}),
-      });
+    // Before 3.2 a `query` key is not an operation (3.0/3.1 ignore unknown fields' meaning).
+    for (const method of is32 ? HTTP_METHODS_3_2 : HTTP_METHODS)
+      add(path, pathItem, method, child(pathItem, method), false);
+    const additional = is32 ? child(pathItem, 'additionalOperations') : undefined;
+    if (additional && isRecord(additional.value)) {
+      for (const method of Object.keys(additional.value))
+        add(path, pathItem, method, child(additional, method), true);
     }
   }
   return out;
 }
 
-/** Finds the operation a JSON Pointer like `/paths/~1jobs~1{jobId}/get` designates. */
+/**
+ * Finds the operation a JSON Pointer designates: `/paths/~1jobs~1{jobId}/get`, or in 3.2
+ * `/paths/~1jobs/query` and `/paths/~1jobs/additionalOperations/LINK`.
+ */
 export function findOperationByPointer(
   api: OpenApiDescription,
   tokens: readonly string[],
 ): OpenApiOperation | undefined {
-  if (tokens.length !== 3 || tokens[0] !== 'paths') return undefined;
-  const [, path, method] = tokens;
-  return listOperations(api).find((op) => op.path === path && op.method === method?.toLowerCase());
+  if (tokens[0] !== 'paths') return undefined;
+  if (tokens.length === 3) {
+    const [, path, method] = tokens;
+    return listOperations(api).find(
+      (op) => !op.additional && op.path === path && op.method === method?.toLowerCase(),
+    );
+  }
+  if (tokens.length === 4 && tokens[2] === 'additionalOperations') {
+    const [, path, , method] = tokens;
+    return listOperations(api).find(
+      (op) => op.additional === true && op.path === path && op.method === method,
+    );
+  }
+  return undefined;
 }
 
 /** Default `style` per location (OpenAPI 3: path/header simple, query/cookie form). */
-const DEFAULT_STYLE: Record<ParameterLocation, OperationParameter['style']> = {
+const DEFAULT_STYLE: Record<OperationParameter['in'], OperationParameter['style']> = {
   path: 'simple',
   header: 'simple',
   query: 'form',
   cookie: 'form',
+  // Not used: a querystring parameter is serialized by its `content` media type.
+  querystring: 'form',
 };
 const STYLES = new Set([
   'simple',
@@ -73,6 +116,8 @@ const STYLES = new Set([
   'deepObject',
 ]);
 const LOCATIONS = new Set(['path', 'query', 'header', 'cookie']);
+/** OpenAPI 3.2 adds `in: querystring`: the whole query string from one parameter, by its `content`. */
+const LOCATIONS_3_2 = new Set([...LOCATIONS, 'querystring']);
 
 /** A parameter with its resolved definition, or a problem found while resolving it. */
 export type ResolvedParameter =
@@ -94,7 +139,13 @@ export function operationParameters(op: OpenApiOperation): ResolvedParameter[] {
         byKey.set(`unresolved ${entry.file} ${index}`, { ok: false, reason: resolved.reason, at: entry });
         return;
       }
-      const parameter = toParameter(resolved.target.value);
+      const parameter = toParameter(
+        resolved.target.value,
+        op.api.version === '3.2' ? LOCATIONS_3_2 : LOCATIONS,
+      );
+      // OpenAPI 3.0-3.2 Parameter Object, `name`: header parameters named Accept, Content-Type or
+      // Authorization "SHALL be ignored" (the body, content negotiation and security schemes own them).
+      if (parameter && parameter.in === 'header' && isIgnoredHeader(parameter.name)) return;
       if (parameter)
         byKey.set(`${parameter.in} ${normalizeName(parameter)}`, {
           ok: true,
@@ -106,21 +157,41 @@ export function operationParameters(op: OpenApiOperation): ResolvedParameter[] {
   return [...byKey.values()];
 }
 
+/** Header parameter names OpenAPI says to ignore (Parameter Object, `name`), compared case-insensitively. */
+const IGNORED_HEADERS = new Set(['accept', 'content-type', 'authorization']);
+
+/** True for `Accept`, `Content-Type` and `Authorization` in any case. */
+export function isIgnoredHeader(name: string): boolean {
+  return IGNORED_HEADERS.has(name.toLowerCase());
+}
+
 /** Header names are case-insensitive; other parameter names are not. */
 function normalizeName(p: { name: string; in: string }): string {
   return p.in === 'header' ? p.name.toLowerCase() : p.name;
 }
 
-function toParameter(value: unknown): OperationParameter | undefined {
+function toParameter(value: unknown, locations: ReadonlySet<string>): OperationParameter | undefined {
   if (
     !isRecord(value) ||
     typeof value.name !== 'string' ||
     typeof value.in !== 'string' ||
-    !LOCATIONS.has(value.in)
+    !locations.has(value.in)
   ) {
     return undefined;
   }
-  const location = value.in as ParameterLocation;
+  const location = value.in as OperationParameter['in'];
+  if (location === 'querystring') {
+    // "MUST be specified using the `content` field": its one media type says how to serialize.
+    const content = isRecord(value.content) ? Object.keys(value.content)[0] : undefined;
+    return {
+      name: value.name,
+      in: 'querystring',
+      required: value.required === true,
+      style: 'form',
+      explode: true,
+      contentType: content ?? 'application/x-www-form-urlencoded',
+    };
+  }
   const style =
     typeof value.style === 'string' && STYLES.has(value.style)
       ? (value.style as OperationParameter['style'])

@@ -14,10 +14,17 @@ export interface Located {
   segments: PathSegments;
 }
 
-/** The files of one OpenAPI description, by absolute path; the root file is `root`. */
+/**
+ * The files of one OpenAPI description, by absolute path or (remote) http(s) URL; the root file
+ * is `root`. Only the files that the workflows' `$ref`s reach are loaded.
+ */
 export interface RefFiles {
   root: string;
   files: ReadonlyMap<string, ParsedSource>;
+  /** Files that were needed but could not be read or parsed, with the reason. */
+  failed?: ReadonlyMap<string, string>;
+  /** Remote files known by their retrieval URL: requested URL → retrieval URL. */
+  aliases?: ReadonlyMap<string, string>;
 }
 
 /** Chains of `$ref` longer than this are treated as cycles. */
@@ -39,9 +46,24 @@ function decodeFragment(fragment: string): string {
   }
 }
 
-/** Resolves a file part of a `$ref` relative to the referring file, as an absolute path. */
+/**
+ * Resolves a file part of a `$ref` relative to the referring file: an absolute path, or an
+ * http(s) URL when the ref or the referring file is remote (RFC 3986 resolution against the
+ * referring document, OpenAPI "Relative References in API Description URIs").
+ *
+ * @throws TypeError for a ref that is not a valid URI reference
+ */
 export function refTargetFile(filePart: string, fromFile: string): string {
-  return filePart === '' ? fromFile : fileURLToPath(new URL(filePart, pathToFileURL(fromFile)));
+  if (filePart === '') return fromFile;
+  if (/^https?:\/\//i.test(fromFile) || /^https?:\/\//i.test(filePart)) {
+    const url = new URL(filePart, fromFile);
+    url.hash = '';
+    // A remote description may only refer to remote files, never to this machine's (file:, ...).
+    if (url.protocol !== 'http:' && url.protocol !== 'https:')
+      throw new TypeError(`not an http(s) URL: ${url.href}`);
+    return url.href;
+  }
+  return fileURLToPath(new URL(filePart, pathToFileURL(fromFile)));
 }
 
 /** Reads a JSON Pointer inside a parsed value; undefined when it does not exist. */
@@ -91,14 +113,21 @@ export function deref(files: RefFiles, start: Located): Deref {
     const ref = refOf(current.value);
     if (ref === undefined) return { ok: true, target: current };
     const { file, pointer } = splitRef(ref);
-    if (/^[a-z][a-z0-9+.-]*:/i.test(file))
-      return { ok: false, reason: `remote $ref "${ref}" is not fetched`, at: current };
-    const targetFile = refTargetFile(file, current.file);
+    let targetFile: string;
+    try {
+      targetFile = refTargetFile(file, current.file);
+      targetFile = files.aliases?.get(targetFile) ?? targetFile;
+    } catch {
+      return { ok: false, reason: `$ref "${ref}" is not a usable URI reference`, at: current };
+    }
     const key = `${targetFile}#${pointer}`;
     if (visited.has(key)) return { ok: false, reason: `$ref cycle through "${ref}"`, at: current };
     visited.add(key);
     const parsed = files.files.get(targetFile);
-    if (!parsed) return { ok: false, reason: `$ref "${ref}": file not loaded`, at: current };
+    if (!parsed) {
+      const why = files.failed?.get(targetFile);
+      return { ok: false, reason: `$ref "${ref}": ${why ?? 'file not loaded'}`, at: current };
+    }
     const found = readPointer(parsed.value, pointer);
     if (!found) return { ok: false, reason: `$ref "${ref}" does not resolve`, at: current };
     current = { value: found.value, file: targetFile, segments: found.segments };

@@ -5,7 +5,7 @@
 import { stat } from 'node:fs/promises';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Diagnostic } from '../catalog/index.js';
+import type { Diagnostic, RemoteSettings } from '../catalog/index.js';
 import {
   formatDiagnostic,
   isArazzoFileName,
@@ -22,6 +22,8 @@ interface Sink {
 /** Options for {@link runValidateCommand}. */
 export interface ValidateCommandOptions {
   sourceOverrides?: Record<string, string>;
+  /** How remote sources are fetched (allow-list, on/off); absent: refused. */
+  remote?: RemoteSettings;
   /** Print one JSON object `{ files, diagnostics, errors, warnings }` instead of text lines. */
   json?: boolean;
   out?: Sink;
@@ -62,10 +64,10 @@ export async function runValidateCommand(
   const expanded = await expand(files);
   const diagnostics: Diagnostic[] = [];
   for (const file of expanded) {
-    const loaded = await loadArazzoDocument(
-      file,
-      opts.sourceOverrides ? { sourceOverrides: opts.sourceOverrides } : {},
-    );
+    const loaded = await loadArazzoDocument(file, {
+      ...(opts.sourceOverrides ? { sourceOverrides: opts.sourceOverrides } : {}),
+      ...(opts.remote ? { remote: opts.remote } : {}),
+    });
     diagnostics.push(...validateDocument(loaded));
   }
   const sorted = sortDiagnostics(diagnostics);

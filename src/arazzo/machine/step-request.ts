@@ -15,7 +15,7 @@ import type {
   Workflow,
 } from '../model.js';
 import { isReusable } from '../model.js';
-import type { ExecutionPlan, OperationPlan } from '../plan.js';
+import type { ExecutionPlan, OperationParameter, OperationPlan } from '../plan.js';
 import { buildHttpRequest, type HttpRequestSpec } from '../request.js';
 
 export type Built<T> = { ok: true; value: T } | { ok: false; message: string; field: string };
@@ -65,8 +65,10 @@ export function resolveStepParameters(
       };
     }
     // For a workflow step, parameters are the sub-workflow's inputs and `in` does not matter.
+    // A step names an OpenAPI 3.2 `in: querystring` parameter as a query parameter (Arazzo's `in`
+    // has no querystring); the request builder finds the definition by name.
     const location = operation
-      ? (parameter.in ?? operation.parameters.find((op) => op.name === parameter.name)?.in)
+      ? (parameter.in ?? asArazzoLocation(operation.parameters.find((op) => op.name === parameter.name)?.in))
       : (parameter.in ?? 'query');
     if (!location) {
       // Workflow-level parameters without `in` map to sub-workflow inputs; skip them for operations.
@@ -81,7 +83,7 @@ export function resolveStepParameters(
     if (
       field.startsWith('workflow.') &&
       operation &&
-      !operation.parameters.some((op) => op.name === parameter.name && op.in === location)
+      !operation.parameters.some((op) => op.name === parameter.name && asArazzoLocation(op.in) === location)
     ) {
       continue;
     }
@@ -90,6 +92,10 @@ export function resolveStepParameters(
     byKey.set(`${location}:${parameter.name}`, { name: parameter.name, in: location, value: resolved.value });
   }
   return { ok: true, value: [...byKey.values()] };
+}
+
+function asArazzoLocation(location: OperationParameter['in'] | undefined): ParameterLocation | undefined {
+  return location === 'querystring' ? 'query' : location;
 }
 
 /** The request body of a step: payload expressions resolved, then replacements applied in order. */
