@@ -103,12 +103,26 @@ async function databasePassword(dataDir: string): Promise<string> {
   return password;
 }
 
+/**
+ * The worker entry point, without extension: `dist/src/worker.js` is what the Dockerfile runs
+ * (test/unit/docker-compose.test.ts checks it), `src/worker.ts` the same program from source.
+ */
+export const WORKER_ENTRY = 'src/worker';
+
+/** The variables the stack sets for its workers, which docker-compose.yml's worker sets too. */
+export const STACK_WORKER_VARIABLES = [
+  'TEMPORAL_ADDRESS',
+  'TEMPORAL_NAMESPACE',
+  'TEMPORAL_TASK_QUEUE',
+  'AIRBYTE_API_URL',
+];
+
 /** The worker entry point: the compiled one the Dockerfile runs when built, else the source through tsx. */
 function workerCommand(): string[] {
-  const compiled = join(projectRoot, 'dist', 'src', 'worker.js');
+  const compiled = join(projectRoot, 'dist', `${WORKER_ENTRY}.js`);
   return import.meta.url.endsWith('.js') && existsSync(compiled)
     ? [compiled]
-    : ['--import', 'tsx', join(projectRoot, 'src', 'worker.ts')];
+    : ['--import', 'tsx', join(projectRoot, `${WORKER_ENTRY}.ts`)];
 }
 
 async function startWorkerProcess(env: NodeJS.ProcessEnv, logFile: string): Promise<StackWorker> {
