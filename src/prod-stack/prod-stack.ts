@@ -57,6 +57,10 @@ export interface ProdStack {
   uiMissing?: string;
   serverMetricsUrl: string;
   postgresPort: number;
+  /** The PostgreSQL postmaster (its backends are its children). */
+  postgresPid: number;
+  /** The running Temporal server process (changes with `restartServer`). */
+  serverPid(): number;
   tools: ServerTools;
   workers: StackWorker[];
   /** Starts one more worker process with the stack's worker environment (plus `env`). */
@@ -265,6 +269,8 @@ export async function startProdStack(options: ProdStackOptions): Promise<ProdSta
       ...(uiMissing ? { uiMissing } : {}),
       serverMetricsUrl: server.metricsUrl,
       postgresPort: db.port,
+      postgresPid: postgres.pid,
+      serverPid: () => server.pid,
       tools,
       workers,
       startWorker,
