@@ -1,6 +1,7 @@
 /** Renders docs/benchmarks.md from the raw results of one `npm run bench`. */
 import type { HistoryCostResult } from './scenarios/history-cost.js';
 import type { LongRunResult } from './scenarios/long-run.js';
+import type { ProdServerResult } from './scenarios/prod-server.js';
 import type { ScaleResult, TemporalScaleRun, BareScaleRun, ProfileSummary } from './scenarios/scale.js';
 import type { StartupResult } from './scenarios/startup.js';
 import type { MachineInfo } from './lib/machine.js';
@@ -13,6 +14,7 @@ export interface BenchResults {
   scale?: ScaleResult;
   limit?: ScaleResult;
   longRun?: LongRunResult;
+  prodServer?: ProdServerResult;
   errors: Record<string, string>;
   durationSeconds?: number;
 }
@@ -263,6 +265,69 @@ function scaleTables(s: ScaleResult): string {
   return parts.join('\n\n');
 }
 
+/**
+ * The dev server and the Temporal server on PostgreSQL side by side, and what the figures say about
+ * the ceiling on this machine and on N cores (an estimate, with its assumptions written out).
+ */
+export function renderProdServer(p: ProdServerResult): string[] {
+  const out: string[] = [];
+  out.push('## Dev server and Temporal server on PostgreSQL, side by side');
+  out.push(
+    `${p.n} concurrent trigger-sync-and-poll runs on each server, with one and with two worker processes (\`prod-server\` scenario; the production topology of \`npm run stack:prod\`, PostgreSQL on the same machine). ` +
+      `Poll interval ${p.settings.pollIntervalSeconds} s, jobs running ${p.settings.runningMsMin / 1000}–${(p.settings.runningMsMin + (p.settings.runningSpread - 1) * 1000) / 1000} s. ` +
+      'CPU per poll = CPU seconds over the run / GETs the simulator served; PostgreSQL is the postmaster and all its backends.',
+  );
+  out.push(
+    table(
+      [
+        'server',
+        'workers',
+        'completed',
+        'polls/s (demanded)',
+        'server ms/poll',
+        'PostgreSQL ms/poll',
+        'workers ms/poll',
+        'total ms/poll',
+        "others' CPU s",
+      ],
+      p.rows.map((row) => [
+        row.server,
+        String(row.workers),
+        `${row.completed}/${row.n}`,
+        `${fmt(row.pollsPerSecond, 1)} (${fmt(row.demandedPollsPerSecond, 1)})`,
+        fmt(row.serverCpuMsPerPoll, 2),
+        fmt(row.databaseCpuMsPerPoll, 2),
+        fmt(row.workerCpuMsPerPoll, 2),
+        fmt(row.serverCpuMsPerPoll + row.databaseCpuMsPerPoll + row.workerCpuMsPerPoll, 2),
+        fmt(row.othersCpuSeconds, 1),
+      ]),
+    ),
+  );
+  const estimates = p.rows
+    .filter((row) => row.workers === 2)
+    .map((row) => {
+      const serverSide = row.serverCpuMsPerPoll + row.databaseCpuMsPerPoll;
+      const total = serverSide + row.workerCpuMsPerPoll;
+      const ceiling = total > 0 ? 2000 / total : undefined;
+      const workerShare = total > 0 ? row.workerCpuMsPerPoll / total : undefined;
+      return (
+        `- ${row.server}: ${fmt(total, 2)} ms of CPU per poll in all (server side ${fmt(serverSide, 2)}, workers ${fmt(row.workerCpuMsPerPoll, 2)}). ` +
+        `Two cores give at most about ${fmt(ceiling, 0)} polls/s, ${fmt(ceiling !== undefined ? ceiling * p.settings.pollIntervalSeconds : undefined, 0)} concurrent runs at a ${p.settings.pollIntervalSeconds} s interval. ` +
+        `On N cores: about ${fmt(total > 0 ? 1000 / total : undefined, 0)} × N polls/s, with ${fmt(workerShare !== undefined ? workerShare * 100 : undefined, 0)} % of the cores for workers.`
+      );
+    });
+  if (estimates.length > 0) {
+    out.push('**Ceiling on this machine, and on N cores (an estimate, computed from the two-worker rows).**');
+    out.push(estimates.join('\n'));
+    out.push(
+      'Assumptions: CPU is the only limit (memory, disk and network are not); CPU per poll stays as measured when the number of runs grows; ' +
+        'worker processes scale out linearly (they share nothing); the server and PostgreSQL get as many cores as their share of the CPU per poll and scale with them, ' +
+        'which holds until history shards (4 here), PostgreSQL locks or its disk become the limit; other users of the machine are ignored (their CPU is listed above).',
+    );
+  }
+  return out;
+}
+
 export function renderReport(r: BenchResults): string {
   const m = r.machine;
   const out: string[] = [];
@@ -441,6 +506,7 @@ export function renderReport(r: BenchResults): string {
     if (st.profile)
       out.push(renderProfiles('Start-up CPU profile (with the bundle, start → ready → stop)', st.profile));
   }
+  if (r.prodServer) out.push(...renderProdServer(r.prodServer));
   if (Object.keys(r.errors).length > 0) {
     out.push('## Scenarios that failed');
     out.push(

@@ -6,7 +6,7 @@
  *   npm run bench                          all scenarios (about 20 minutes on two cores)
  *   npm run bench -- --quick               small N, for a smoke run
  *   npm run bench -- --scenario history    one scenario (repeat or comma-separate for more):
- *                                          startup, history, scale, limit, long-run
+ *                                          startup, history, scale, limit, long-run, prod-server
  *   --sizes 100,1000   scale sizes   --no-profile   no worker CPU profile   --keep   keep the scratch folder
  *   --write            also write the repository's result files for a quick or partial run
  *
@@ -27,10 +27,11 @@ import { machineInfo } from './lib/machine.js';
 import { renderReport, type BenchResults } from './report.js';
 import { runHistoryCost } from './scenarios/history-cost.js';
 import { runLongRun } from './scenarios/long-run.js';
+import { runProdServer } from './scenarios/prod-server.js';
 import { runScale } from './scenarios/scale.js';
 import { runStartup } from './scenarios/startup.js';
 
-const SCENARIOS = ['startup', 'history', 'scale', 'limit', 'long-run'] as const;
+const SCENARIOS = ['startup', 'history', 'scale', 'limit', 'long-run', 'prod-server'] as const;
 type ScenarioName = (typeof SCENARIOS)[number];
 
 interface Args {
@@ -224,6 +225,7 @@ async function main(): Promise<void> {
       runScale(ctx, { temporal: false, bare: true, ...(args.sizes ? { sizes: args.sizes } : {}) }),
     );
     results.longRun = await run('long-run', () => runLongRun(ctx));
+    results.prodServer = await run('prod-server', () => runProdServer(ctx));
     results.durationSeconds = Math.round((Date.now() - began) / 1000);
 
     const official = args.write || (!args.quick && !args.partial);

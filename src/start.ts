@@ -4,51 +4,14 @@
  * with demo connections, and the worker. With TEMPORAL_ADDRESS and AIRBYTE_API_URL set, only the
  * worker starts, against them. Ctrl-C stops everything.
  */
-import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join, relative } from 'node:path';
 import { freePort, startDevServer, type DevServer } from './dev-server/dev-server.js';
+import { startSimulatorProcess, type SimulatorHandle } from './dev-server/simulator-process.js';
 import { projectRoot } from './dev-server/temporal-cli.js';
 import { runWorker } from './worker.js';
 import { WorkerSetupError } from './worker-setup.js';
-
-interface SimulatorHandle {
-  url: string;
-  close(): Promise<void>;
-}
-
-/** The simulator is a separate program: `npm start` runs it the way `npm run sim` does, as a child process. */
-async function startSimulatorProcess(port: number): Promise<SimulatorHandle> {
-  const compiled = join(projectRoot, 'dist', 'simulator', 'main.js');
-  const args =
-    import.meta.url.endsWith('.js') && existsSync(compiled)
-      ? [compiled]
-      : ['--import', 'tsx', join(projectRoot, 'simulator', 'main.ts')];
-  const child = spawn(process.execPath, [...args, '--port', String(port), '--demo', '--quiet'], {
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  const origin = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 150; i++) {
-    if (child.exitCode !== null) throw new Error(`the Airbyte simulator exited with code ${child.exitCode}`);
-    try {
-      if ((await fetch(`${origin}/health`)).ok) break;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return {
-    url: `${origin}/v1`,
-    close: async () => {
-      if (child.exitCode !== null) return;
-      const gone = new Promise((r) => child.once('exit', r));
-      child.kill('SIGTERM');
-      await gone;
-    },
-  };
-}
 
 async function portIsFree(port: number): Promise<boolean> {
   return new Promise((resolve) => {

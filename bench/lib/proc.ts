@@ -6,7 +6,8 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 
 let clockTicks: number | undefined;
-function ticksPerSecond(): number {
+/** Clock ticks per second, the unit of /proc CPU times. */
+export function ticksPerSecond(): number {
   if (clockTicks === undefined) {
     try {
       clockTicks = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;

@@ -3,11 +3,10 @@
  * it is nowhere to be found. The SDK's own download of a server binary cannot work on machines that
  * reach only package registries, so the build is the way in; the result is cached in `.tools/bin`.
  */
-import { spawn } from 'node:child_process';
-import { copyFile, mkdir, rename } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { copyAtomically, goInstall } from './go-install.js';
 import { findOnPath, isExecutable } from './processes.js';
 
 /** v1.5.1 is the newest CLI tag whose go.mod has no `replace` directive, so `go install` works. */
@@ -73,30 +72,14 @@ export async function findTemporalCli(options: FindTemporalCliOptions = {}): Pro
 }
 
 async function buildTemporalCli(go: string, log: (line: string) => void): Promise<void> {
-  await mkdir(toolsBinDir, { recursive: true });
   log(
     `Building the Temporal CLI (${TEMPORAL_CLI_MODULE}) into ${toolsBinDir}; this takes a few minutes once…`,
   );
   const started = Date.now();
-  await new Promise<void>((resolvePromise, reject) => {
-    const child = spawn(go, ['install', TEMPORAL_CLI_MODULE], {
-      env: { ...process.env, GOBIN: toolsBinDir, CGO_ENABLED: '0' },
-      stdio: ['ignore', 'inherit', 'inherit'],
-    });
-    child.on('error', reject);
-    child.on('exit', (code) =>
-      code === 0
-        ? resolvePromise()
-        : reject(new Error(`go install ${TEMPORAL_CLI_MODULE} exited with ${code}`)),
-    );
-  });
+  await goInstall(go, [TEMPORAL_CLI_MODULE], toolsBinDir);
   log(`Built the Temporal CLI in ${Math.round((Date.now() - started) / 1000)} s.`);
   try {
-    await mkdir(userCacheDir, { recursive: true });
-    // Copy then rename, so a concurrent reader never sees half a binary.
-    const partial = join(userCacheDir, `temporal.${process.pid}.partial`);
-    await copyFile(join(toolsBinDir, 'temporal'), partial);
-    await rename(partial, join(userCacheDir, 'temporal'));
+    await copyAtomically(join(toolsBinDir, 'temporal'), join(userCacheDir, 'temporal'));
   } catch (error) {
     log(`Could not keep a copy in ${userCacheDir} (${String(error)}); the next clone builds again.`);
   }

@@ -1,12 +1,24 @@
 /**
  * docker-compose.yml cannot run here (no Docker engine); this checks its structure as far as this
  * machine allows: it parses, every dependency exists, the simulator sits behind a profile, ports
- * bind to loopback, and the commands it runs exist in the build.
+ * bind to loopback, and the commands it runs exist in the build. And it checks that the file agrees
+ * with the production topology that is tested without Docker (src/prod-stack/,
+ * test/integration/prod-stack.test.ts): the same server and UI versions, the same server config file
+ * and variables, the same schema steps, the same worker entry point and worker variables.
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { parse } from 'yaml';
+import { loadWorkerConfig } from '../../src/config.js';
+import { STACK_WORKER_VARIABLES, WORKER_ENTRY } from '../../src/prod-stack/prod-stack.js';
+import { TEMPORAL_SERVER_VERSION, TEMPORAL_UI_VERSION } from '../../src/prod-stack/server-tools.js';
+import {
+  SERVER_CONFIG_DIR,
+  SERVER_CONFIG_ENV,
+  schemaCommands,
+  serverEnvironment,
+} from '../../src/prod-stack/temporal-server.js';
 
 const root = new URL('../../', import.meta.url);
 
@@ -16,8 +28,24 @@ interface Service {
   profiles?: string[];
   depends_on?: Record<string, { condition: string }>;
   ports?: string[];
-  environment?: Record<string, string>;
+  environment?: Record<string, string | number>;
   command?: string[];
+  entrypoint?: string[];
+  volumes?: string[];
+  deploy?: { replicas?: number };
+}
+
+/** The variables a Go-template config reads with sprig's `env`, and those it reads without a default. */
+function templateVariables(template: string): { all: Set<string>; required: Set<string> } {
+  const all = new Set<string>();
+  const required = new Set<string>();
+  for (const [, name, pipeline] of template.matchAll(
+    /\{\{-?\s*(?:range\s+)?env "([A-Z0-9_]+)"([^}]*)\}\}/g,
+  )) {
+    all.add(name!);
+    if (!/\|\s*default\b/.test(pipeline!)) required.add(name!);
+  }
+  return { all, required };
 }
 
 describe('docker-compose.yml', async () => {
@@ -26,23 +54,26 @@ describe('docker-compose.yml', async () => {
   };
   const services = compose.services;
 
-  it('has PostgreSQL, Temporal with schema setup, the UI, the worker and the simulator', () => {
+  it('has PostgreSQL, the schema job, Temporal, its namespace job, the UI, the worker and the simulator', () => {
     assert.deepEqual(Object.keys(services).sort(), [
       'airbyte-sim',
       'postgresql',
       'temporal',
+      'temporal-namespace',
+      'temporal-schema',
       'temporal-ui',
       'worker',
     ]);
-    assert.match(services.temporal?.image ?? '', /^temporalio\/auto-setup:/);
     assert.equal(services.worker?.build, '.');
   });
 
-  it('depends only on services it defines, on healthy ones where a health check exists', () => {
+  it('depends only on services it defines: healthy ones, or one-shot jobs that completed', () => {
+    const oneShot = new Set(['temporal-schema', 'temporal-namespace']);
     for (const [name, service] of Object.entries(services)) {
       for (const [dependency, { condition }] of Object.entries(service.depends_on ?? {})) {
         assert.ok(services[dependency], `${name} depends on unknown ${dependency}`);
-        assert.equal(condition, 'service_healthy', `${name} → ${dependency}`);
+        const expected = oneShot.has(dependency) ? 'service_completed_successfully' : 'service_healthy';
+        assert.equal(condition, expected, `${name} → ${dependency}`);
       }
     }
   });
@@ -64,5 +95,97 @@ describe('docker-compose.yml', async () => {
     assert.match(pkg.scripts.build ?? '', /tsc -p tsconfig\.build\.json/);
     assert.equal(services['airbyte-sim']?.command?.[1], 'dist/simulator/main.js');
     assert.equal(services.worker?.environment?.TEMPORAL_ADDRESS, 'temporal:7233');
+  });
+
+  describe('agrees with the production topology tested without Docker (npm run stack:prod)', () => {
+    it('pins the server and Web UI versions the stack builds', () => {
+      for (const name of ['temporal-schema', 'temporal', 'temporal-namespace'])
+        assert.equal(services[name]?.image, `temporalio/auto-setup:${TEMPORAL_SERVER_VERSION}`, name);
+      assert.equal(services['temporal-ui']?.image, `temporalio/ui:${TEMPORAL_UI_VERSION}`);
+    });
+
+    it('runs temporal-server with the committed config file (deploy/temporal, env production)', () => {
+      const temporal = services.temporal!;
+      assert.ok(
+        temporal.volumes?.includes(`./${SERVER_CONFIG_DIR}:/etc/temporal/arazzo:ro`),
+        String(temporal.volumes),
+      );
+      const command = temporal.command?.join(' ') ?? '';
+      assert.match(command, /exec temporal-server --root \/ --config etc\/temporal\/arazzo /);
+      assert.match(command, new RegExp(`--env ${SERVER_CONFIG_ENV} --allow-no-auth start$`));
+    });
+
+    it('sets the variables the config reads, and only those; the stack sets the same ones', async () => {
+      const template = await readFile(
+        new URL(`${SERVER_CONFIG_DIR}/${SERVER_CONFIG_ENV}.yaml`, root),
+        'utf8',
+      );
+      const { all, required } = templateVariables(template);
+      assert.ok(all.size > 10, `read ${all.size} variables`);
+      const composeSet = Object.keys(services.temporal?.environment ?? {});
+      // Set at start inside the container, from its own address.
+      composeSet.push('TEMPORAL_BROADCAST_ADDRESS');
+      for (const name of required)
+        assert.ok(composeSet.includes(name), `docker-compose does not set ${name}`);
+      for (const name of composeSet)
+        assert.ok(all.has(name), `docker-compose sets ${name}, which the config does not read`);
+      const stackSet = Object.keys(
+        serverEnvironment(
+          { host: 'h', port: 1, user: 'u', password: 'p' },
+          {
+            frontend: 1,
+            frontendHttp: 2,
+            frontendMembership: 3,
+            history: 4,
+            historyMembership: 5,
+            matching: 6,
+            matchingMembership: 7,
+            worker: 8,
+            workerMembership: 9,
+            metrics: 10,
+          },
+        ),
+      );
+      for (const name of required) assert.ok(stackSet.includes(name), `the stack does not set ${name}`);
+      for (const name of stackSet)
+        assert.ok(all.has(name), `the stack sets ${name}, which the config does not read`);
+    });
+
+    it('sets up the schema with the same temporal-sql-tool steps as the stack', () => {
+      const script = services['temporal-schema']?.command?.join('\n') ?? '';
+      const steps = schemaCommands('/etc/temporal/schema/postgresql/v12');
+      assert.equal(steps.length, 6);
+      for (const step of steps)
+        assert.ok(script.includes(`$$tool ${step.join(' ')}`), `missing: ${step.join(' ')}`);
+      assert.match(script, /temporal-sql-tool --plugin postgres12 --ep postgresql -p 5432 -u temporal/);
+    });
+
+    it('configures the UI with variables that the stack UI config reads too', async () => {
+      const template = await readFile(new URL('deploy/temporal-ui/production.yaml', root), 'utf8');
+      const { all } = templateVariables(template);
+      for (const name of Object.keys(services['temporal-ui']?.environment ?? {}))
+        assert.ok(
+          all.has(name),
+          `temporal-ui sets ${name}, which deploy/temporal-ui/production.yaml does not read`,
+        );
+    });
+
+    it('runs the same worker entry point, two processes, with variables the stack sets and the worker accepts', async () => {
+      const dockerfile = await readFile(new URL('Dockerfile', root), 'utf8');
+      assert.match(dockerfile, new RegExp(`CMD \\["node", "dist/${WORKER_ENTRY}\\.js"\\]`));
+      const worker = services.worker!;
+      assert.equal(worker.command, undefined, 'the worker runs the image CMD');
+      assert.equal(worker.deploy?.replicas, 2);
+      const env = Object.fromEntries(
+        Object.entries(worker.environment ?? {}).map(([k, v]) => [
+          k,
+          String(v).replace(/\$\{[A-Z_]+:-([^}]*)\}/, '$1'),
+        ]),
+      );
+      for (const name of STACK_WORKER_VARIABLES)
+        assert.ok(name in env, `docker-compose's worker does not set ${name}`);
+      const loaded = loadWorkerConfig(env);
+      assert.ok(loaded.ok, loaded.ok ? '' : loaded.errors.join('\n'));
+    });
   });
 });
