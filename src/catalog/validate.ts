@@ -12,6 +12,7 @@ import { checkExtensions } from './check-extensions.js';
 import { checkIds } from './check-ids.js';
 import { checkInputsSchemas } from './check-inputs.js';
 import { checkPollCoverage } from './check-poll-coverage.js';
+import { checkStepMusts } from './check-step-musts.js';
 import { checkSteps } from './check-steps.js';
 import type { Diagnostic } from './diagnostic.js';
 import { sortDiagnostics } from './diagnostic.js';
@@ -22,6 +23,7 @@ import { checkArazzoSchema } from './schema-check.js';
 const SEMANTIC_CHECKS: ReadonlyArray<(ctx: CheckContext) => void> = [
   checkIds,
   checkSteps,
+  checkStepMusts,
   checkActions,
   checkDependsOn,
   checkInputsSchemas,
