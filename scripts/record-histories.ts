@@ -18,7 +18,7 @@ const cli = await findTemporalCli({ build: false });
 
 const out = new URL('../test/histories/', import.meta.url);
 const prefix = process.argv[2] ?? 'v1';
-const fast = { 'x-arazzo-temporal': { pollIntervalSeconds: 0.05 } };
+const fast = { 'x-temporal': { pollIntervalSeconds: 0.05 } };
 
 async function save(stack: Stack, name: string, handle: WorkflowHandle): Promise<void> {
   await handle.result().catch(() => undefined);
@@ -112,7 +112,7 @@ async function recordCatalog(): Promise<void> {
       'sync-continue-as-new',
       await stack.start('trigger-sync-and-poll', {
         connectionId: conn({ runningPolls: 60 }),
-        'x-arazzo-temporal': { pollIntervalSeconds: 0, historyEventLimit: 100 },
+        'x-temporal': { pollIntervalSeconds: 0, historyEventLimit: 100 },
       }),
     );
     await save(

@@ -31,7 +31,7 @@ import { validateDocument } from './validate.js';
 
 /** Options for {@link buildExecutionPlan}. */
 export interface PlanOptions {
-  /** Worker-level run option defaults, below the document's and workflow's `x-arazzo-temporal`. */
+  /** Worker-level run option defaults, below the document's and workflow's `x-temporal`. */
   defaults?: Partial<RunOptions>;
   /** Diagnostics already computed for `loaded` (the catalog passes them to avoid validating twice). */
   diagnostics?: Diagnostic[];
@@ -133,7 +133,7 @@ function addOperation(
 }
 
 /**
- * `x-arazzo-temporal-observes: <operationId>`: this operation reads what that one creates (Airbyte
+ * `x-temporal-observes: <operationId>`: this operation reads what that one creates (Airbyte
  * `getJob` reads a `createJob` job), so a run can track a job it did not start.
  */
 function observedOperation(operation: OpenApiOperation): OpenApiOperation | undefined {

@@ -1,6 +1,6 @@
 /**
- * This project's extensions: run options (`x-arazzo-temporal`) on the document and workflows,
- * and `x-arazzo-temporal-resource` on the OpenAPI operations the steps call (reported against
+ * This project's extensions: run options (`x-temporal`) on the document and workflows,
+ * and `x-temporal-resource` on the OpenAPI operations the steps call (reported against
  * the OpenAPI file, where the fix belongs).
  */
 import type { CheckContext } from './check-context.js';

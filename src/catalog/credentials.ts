@@ -1,12 +1,12 @@
 /**
- * Which credential profile each source uses: `x-arazzo-temporal-credentials` on the OpenAPI
+ * Which credential profile each source uses: `x-temporal-credentials` on the OpenAPI
  * `info` object (the Airbyte description says `airbyte`, so the worker applies AIRBYTE_* settings).
  */
 import type { LoadedArazzoDocument } from './load.js';
 import { isRecord } from './openapi-refs.js';
 
 /** The OpenAPI `info` extension naming a credential profile. */
-export const CREDENTIALS_EXTENSION = 'x-arazzo-temporal-credentials';
+export const CREDENTIALS_EXTENSION = 'x-temporal-credentials';
 
 /** Credential profile by source name, for the OpenAPI sources that declare one. */
 export function sourceCredentialProfiles(loaded: LoadedArazzoDocument): Record<string, string> {

@@ -28,7 +28,7 @@ const emptyDocument: ArazzoDocument = {
 export const INPUTS_FILE = '<inputs>';
 
 /**
- * Validates `inputs` for `workflow`. The reserved key `x-arazzo-temporal` (run options) is taken
+ * Validates `inputs` for `workflow`. The reserved key `x-temporal` (run options) is taken
  * out before validation and returned parsed as `runOptions`. Extra fields pass unless the schema
  * forbids them. Pass `document` when the schema uses `$ref: '#/components/inputs/...'`.
  */

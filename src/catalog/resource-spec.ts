@@ -1,5 +1,5 @@
 /**
- * `x-arazzo-temporal-resource` on an OpenAPI operation: what the operation creates (an Airbyte
+ * `x-temporal-resource` on an OpenAPI operation: what the operation creates (an Airbyte
  * job), how to cancel it and how to adopt an existing one. Written with `operationId`s in the
  * OpenAPI description; the plan refers to operations by key, so ids are converted here.
  */
@@ -10,10 +10,10 @@ import { listOperations } from './openapi-operations.js';
 import { isRecord } from './openapi-refs.js';
 
 /** The extension name. */
-export const RESOURCE_EXTENSION = 'x-arazzo-temporal-resource';
+export const RESOURCE_EXTENSION = 'x-temporal-resource';
 
 /** On an operation that reads a resource another operation creates: that operation's id. */
-export const OBSERVES_EXTENSION = 'x-arazzo-temporal-observes';
+export const OBSERVES_EXTENSION = 'x-temporal-observes';
 
 /** A problem in the extension, at a path relative to the extension's value. */
 export interface ResourceProblem {

@@ -171,13 +171,13 @@ describe('state machine: success actions', () => {
     assert.equal(r.outcome.type, 'end');
   });
 
-  it('a step-level x-arazzo-temporal poll interval overrides the run option', () => {
+  it('a step-level x-temporal poll interval overrides the run option', () => {
     let n = 0;
     const w: Workflow = {
       workflowId: 'w',
       steps: [
         get('poll', {
-          'x-arazzo-temporal': { pollIntervalSeconds: 30 },
+          'x-temporal': { pollIntervalSeconds: 30 },
           onSuccess: [
             {
               name: 'again',

@@ -168,7 +168,7 @@ function runWorkflow(
 
 /** The delay before re-entering a step already run: the poll interval, with optional backoff. */
 function pollDelaySeconds(plan: ExecutionPlan, step: Step, previousVisits: number): number {
-  const own = step['x-arazzo-temporal'] as { pollIntervalSeconds?: number } | undefined;
+  const own = step['x-temporal'] as { pollIntervalSeconds?: number } | undefined;
   const { pollBackoff, maxPollIntervalSeconds } = plan.options;
   const interval = own?.pollIntervalSeconds ?? plan.options.pollIntervalSeconds;
   const grown = interval * Math.pow(pollBackoff, Math.max(0, previousVisits - 1));
