@@ -196,6 +196,31 @@ describe('state machine: success actions', () => {
     );
   });
 
+  it('a plan recorded before the rename (step x-arazzo-temporal) keeps its step poll interval', () => {
+    let n = 0;
+    const w: Workflow = {
+      workflowId: 'w',
+      steps: [
+        get('poll', {
+          'x-arazzo-temporal': { pollIntervalSeconds: 20 },
+          onSuccess: [
+            {
+              name: 'again',
+              type: 'goto',
+              stepId: 'poll',
+              criteria: [{ condition: '$response.body#/n < 2' }],
+            },
+          ],
+        }),
+      ],
+    };
+    const r = drive(plan([w], {}, { maxPollIntervalSeconds: 60 }), { id: 'x' }, () => json(200, { n: n++ }));
+    assert.deepEqual(
+      r.exchanges.map((e) => e.delaySeconds),
+      [0, 20, 20],
+    );
+  });
+
   it('end computes the outputs at once', () => {
     const w: Workflow = {
       workflowId: 'w',
