@@ -3,7 +3,8 @@
  * dev server. When TEMPORAL_ADDRESS is not set it starts its own server (building the Temporal CLI
  * once if needed) and stops it afterwards, whatever the tests did.
  *
- * Each test file runs in a process group of its own, with a time limit
+ * It collects test/unit, test/conformance and test/integration. Each test file runs in a process
+ * group of its own, with a time limit
  * (ARAZZO_TEST_FILE_TIMEOUT_SECONDS, 300 by default): a file that has not finished by then is named
  * and its whole group is killed, so one hung file (a setup that failed and left a server open, a
  * process that ignores SIGTERM) fails the run instead of stalling it. Leftover processes of a file
@@ -36,7 +37,8 @@ function positiveNumber(name: string, fallback: number): number {
   const raw = process.env[name];
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
-  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} must be a positive number, got "${raw}"`);
+  if (!Number.isFinite(value) || value <= 0)
+    throw new Error(`${name} must be a positive number, got "${raw}"`);
   return value;
 }
 
@@ -75,7 +77,12 @@ function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
   }
 }
 
-function runFile(file: string, env: NodeJS.ProcessEnv, limitSeconds: number, live: boolean): Promise<FileResult> {
+function runFile(
+  file: string,
+  env: NodeJS.ProcessEnv,
+  limitSeconds: number,
+  live: boolean,
+): Promise<FileResult> {
   const name = relative(process.cwd(), file);
   const started = Date.now();
   return new Promise((resolve) => {
@@ -127,7 +134,11 @@ async function main(): Promise<number> {
   const roots =
     targets.length > 0
       ? targets
-      : [join(projectRoot, 'test', 'unit'), join(projectRoot, 'test', 'integration')];
+      : [
+          join(projectRoot, 'test', 'unit'),
+          join(projectRoot, 'test', 'conformance'),
+          join(projectRoot, 'test', 'integration'),
+        ];
   const files: string[] = [];
   for (const root of roots) files.push(...(await collectTests(root)));
   const limitSeconds = positiveNumber('ARAZZO_TEST_FILE_TIMEOUT_SECONDS', 300);
@@ -181,11 +192,17 @@ async function main(): Promise<number> {
   await stopServer();
 
   const total = results.reduce(
-    (sum, r) => ({ passed: sum.passed + r.passed, failed: sum.failed + r.failed, skipped: sum.skipped + r.skipped }),
+    (sum, r) => ({
+      passed: sum.passed + r.passed,
+      failed: sum.failed + r.failed,
+      skipped: sum.skipped + r.skipped,
+    }),
     { passed: 0, failed: 0, skipped: 0 },
   );
   const slowest = [...results].sort((a, b) => b.seconds - a.seconds).slice(0, 5);
-  process.stdout.write(`\n${results.length} test files in ${((Date.now() - started) / 1000).toFixed(0)} s; slowest: `);
+  process.stdout.write(
+    `\n${results.length} test files in ${((Date.now() - started) / 1000).toFixed(0)} s; slowest: `,
+  );
   process.stdout.write(`${slowest.map((r) => `${r.file} ${r.seconds.toFixed(0)} s`).join(', ')}\n`);
   for (const r of results.filter((r) => r.failed > 0))
     process.stdout.write(`✖ ${r.file}: ${r.problem ?? `${r.failed} failed`}\n`);

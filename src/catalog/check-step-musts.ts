@@ -9,11 +9,12 @@
  *   `operationId` MUST be specified using a Runtime Expression (e.g.,
  *   `$sourceDescriptions.<name>.<operationId>`) to avoid ambiguity or potential clashes."
  */
-import type { Parameter } from '../arazzo/model.js';
+import type { Parameter, Step } from '../arazzo/model.js';
 import { isReusable } from '../arazzo/model.js';
 import type { CheckContext } from './check-context.js';
 import { stepsOf } from './check-context.js';
 import { resolveComponent } from './components.js';
+import { resolveStepOperation } from './resolve-operation.js';
 
 /** An operationId written as `$sourceDescriptions.<name>.<operationId>`. */
 const QUALIFIED_OPERATION_ID = /^\$sourceDescriptions\.[^.]+\..+$/;
@@ -34,8 +35,18 @@ export function checkStepMusts(ctx: CheckContext): void {
         { segments: [...stepSegments, 'operationId'], ...ids },
       );
     }
-    if (step.workflowId === undefined || step.operationId !== undefined || step.operationPath !== undefined)
+    const raw = step as unknown as Record<string, unknown>;
+    // AsyncAPI steps (1.1) are checked in check-versions.
+    if (raw.action !== undefined || raw.channelPath !== undefined) continue;
+    if (step.operationId !== undefined || step.operationPath !== undefined) {
+      const resolution = resolveStepOperation(ctx.loaded, step);
+      // With the operation at hand, check-steps checks parameters against it; without it (a source
+      // that could not be loaded), the rules that need no OpenAPI still hold.
+      if (resolution === undefined || !resolution.ok)
+        checkOperationStepParameters(ctx, step.parameters, stepSegments, ids);
       continue;
+    }
+    if (step.workflowId === undefined) continue;
     const seen: Array<{ name: string; in?: string }> = [];
     (step.parameters ?? []).forEach((entry, index) => {
       const parameter = isReusable(entry) ? fromComponent(ctx, entry.reference, entry.value) : entry;
@@ -53,6 +64,42 @@ export function checkStepMusts(ctx: CheckContext): void {
       seen.push({ name: parameter.name, ...(parameter.in !== undefined ? { in: parameter.in } : {}) });
     });
   }
+}
+
+/** `in` present and no duplicate name+in, on an operation step whose operation is unavailable. */
+function checkOperationStepParameters(
+  ctx: CheckContext,
+  list: Step['parameters'],
+  stepSegments: Array<string | number>,
+  ids: { workflowId: string; stepId: string },
+): void {
+  const seen: Array<{ name: string; in?: string }> = [];
+  (list ?? []).forEach((entry, index) => {
+    const parameter = isReusable(entry) ? fromComponent(ctx, entry.reference, entry.value) : entry;
+    if (!parameter || typeof parameter.name !== 'string') return;
+    const segments = [...stepSegments, 'parameters', index];
+    if (parameter.in === undefined) {
+      ctx.reporter.error(
+        'arazzo/parameter-in-missing',
+        `parameter "${parameter.name}" of an operation step needs "in" (path, query, header or cookie)`,
+        { segments, preferKey: true, ...ids },
+      );
+      return;
+    }
+    const same = (p: { name: string; in?: string }): boolean =>
+      p.in === parameter.in &&
+      (p.in === 'header' ? p.name.toLowerCase() === parameter.name.toLowerCase() : p.name === parameter.name);
+    if (seen.some(same))
+      ctx.reporter.error(
+        'arazzo/duplicate-parameter',
+        `parameter "${parameter.name}" (in ${parameter.in}) is given more than once`,
+        {
+          segments: [...segments, 'name'],
+          ...ids,
+        },
+      );
+    seen.push({ name: parameter.name, in: parameter.in });
+  });
 }
 
 /** A Reusable Object's parameter; an unresolvable one is reported by check-steps. */

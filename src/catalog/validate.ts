@@ -14,6 +14,7 @@ import { checkInputsSchemas } from './check-inputs.js';
 import { checkPollCoverage } from './check-poll-coverage.js';
 import { checkStepMusts } from './check-step-musts.js';
 import { checkSteps } from './check-steps.js';
+import { checkVersions } from './check-versions.js';
 import type { Diagnostic } from './diagnostic.js';
 import { sortDiagnostics } from './diagnostic.js';
 import type { LoadedArazzoDocument } from './load.js';
@@ -21,6 +22,7 @@ import { Reporter } from './reporter.js';
 import { checkArazzoSchema } from './schema-check.js';
 
 const SEMANTIC_CHECKS: ReadonlyArray<(ctx: CheckContext) => void> = [
+  checkVersions,
   checkIds,
   checkSteps,
   checkStepMusts,

@@ -72,6 +72,7 @@ export function contextFor(
     steps: state.steps,
     workflows: state.workflows,
     sourceDescriptions,
+    ...(typeof plan.document.$self === 'string' ? { self: plan.document.$self } : {}),
     components: (plan.document.components ?? {}) as unknown as JsonObject,
     ...exchange,
   };
