@@ -24,7 +24,7 @@ const prefix = process.argv[2] ?? 'v1';
 const groups = new Set(process.argv.slice(3));
 const wanted = (group: string) => groups.size === 0 || groups.has(group);
 const childFolder = fileURLToPath(new URL('../test/fixtures/child-workflows', import.meta.url));
-const fast = { 'x-arazzo-temporal': { pollIntervalSeconds: 0.05 } };
+const fast = { 'x-temporal': { pollIntervalSeconds: 0.05 } };
 
 async function save(stack: Stack, name: string, handle: WorkflowHandle): Promise<void> {
   await handle.result().catch(() => undefined);
@@ -118,7 +118,7 @@ async function recordCatalog(): Promise<void> {
       'sync-continue-as-new',
       await stack.start('trigger-sync-and-poll', {
         connectionId: conn({ runningPolls: 60 }),
-        'x-arazzo-temporal': { pollIntervalSeconds: 0, historyEventLimit: 100 },
+        'x-temporal': { pollIntervalSeconds: 0, historyEventLimit: 100 },
       }),
     );
     await save(

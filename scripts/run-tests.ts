@@ -3,7 +3,8 @@
  * dev server. When TEMPORAL_ADDRESS is not set it starts its own server (building the Temporal CLI
  * once if needed) and stops it afterwards, whatever the tests did.
  *
- * Each test file runs in a process group of its own, with a time limit
+ * It collects test/unit, test/conformance and test/integration. Each test file runs in a process
+ * group of its own, with a time limit
  * (ARAZZO_TEST_FILE_TIMEOUT_SECONDS, 300 by default): a file that has not finished by then is named
  * and its whole group is killed, so one hung file (a setup that failed and left a server open, a
  * process that ignores SIGTERM) fails the run instead of stalling it. Leftover processes of a file
@@ -135,7 +136,11 @@ async function main(): Promise<number> {
   const roots =
     targets.length > 0
       ? targets
-      : [join(projectRoot, 'test', 'unit'), join(projectRoot, 'test', 'integration')];
+      : [
+          join(projectRoot, 'test', 'unit'),
+          join(projectRoot, 'test', 'conformance'),
+          join(projectRoot, 'test', 'integration'),
+        ];
   const files: string[] = [];
   for (const root of roots) files.push(...(await collectTests(root)));
   const limitSeconds = positiveNumber('ARAZZO_TEST_FILE_TIMEOUT_SECONDS', 300);

@@ -116,7 +116,7 @@ export async function runHistoryCost(ctx: BenchContext): Promise<HistoryCostResu
               args: [
                 {
                   connectionId,
-                  'x-arazzo-temporal': { pollIntervalSeconds: interval, readActivity: design },
+                  'x-temporal': { pollIntervalSeconds: interval, readActivity: design },
                 },
               ],
             });

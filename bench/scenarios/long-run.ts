@@ -68,7 +68,7 @@ export async function runLongRun(ctx: BenchContext): Promise<LongRunResult> {
     const handle = await ctx.client.workflow.start('trigger-sync-and-poll', {
       taskQueue,
       workflowId,
-      args: [{ connectionId, 'x-arazzo-temporal': { pollIntervalSeconds: 0, historyEventLimit } }],
+      args: [{ connectionId, 'x-temporal': { pollIntervalSeconds: 0, historyEventLimit } }],
     });
     const timeoutMs = ctx.quick ? 180_000 : 600_000;
     const outcome = await Promise.race([

@@ -116,7 +116,7 @@ async function measure(
       client.workflow.start('trigger-sync-and-poll', {
         taskQueue,
         workflowId: `${taskQueue}-${i}`,
-        args: [{ connectionId, 'x-arazzo-temporal': { pollIntervalSeconds: s.pollIntervalSeconds } }],
+        args: [{ connectionId, 'x-temporal': { pollIntervalSeconds: s.pollIntervalSeconds } }],
       }),
     );
     const longestJobMs = s.pendingMs + s.runningMsMin + (s.runningSpread - 1) * 1000;

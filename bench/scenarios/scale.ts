@@ -254,7 +254,7 @@ async function runTemporal(
       await ctx.client.workflow.start('trigger-sync-and-poll', {
         taskQueue,
         workflowId: `bench-scale-${ctx.tag}-${n}-${i}`,
-        args: [{ connectionId, 'x-arazzo-temporal': { pollIntervalSeconds: s.pollIntervalSeconds } }],
+        args: [{ connectionId, 'x-temporal': { pollIntervalSeconds: s.pollIntervalSeconds } }],
       });
     });
     const startPhaseSeconds = (Date.now() - t0) / 1000;

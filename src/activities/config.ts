@@ -25,7 +25,7 @@ export interface SourceConnection {
 /** A source description as the worker knows it after loading the OpenAPI documents. */
 export interface SourceToConnect {
   name: string;
-  /** `'airbyte'` when the OpenAPI info has `x-arazzo-temporal-credentials: airbyte`. */
+  /** `'airbyte'` when the OpenAPI info has `x-temporal-credentials: airbyte`. */
   credentials?: string;
   /** The OpenAPI server URL, used when the environment sets none. */
   serverUrl?: string;

@@ -94,7 +94,7 @@ export function createPrepareActivity(deps: { catalog: Pick<Catalog, 'workflows'
       if (!prepared.ok) {
         return refuse(prepared.diagnostics.map((d) => d.message));
       }
-      const options = mergeRunOptions(plan.options, prepared.runOptions, 'inputs.x-arazzo-temporal');
+      const options = mergeRunOptions(plan.options, prepared.runOptions, 'inputs.x-temporal');
       if (!options.ok) return refuse(options.errors);
       return {
         plan: { ...plan, options: options.options },

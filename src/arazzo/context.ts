@@ -34,6 +34,8 @@ export interface ExpressionContext {
   workflows?: Record<string, { inputs?: JsonObject; outputs?: JsonObject }>;
   /** `$sourceDescriptions.<name>.url` and `.<operationId|workflowId>` (value: the name itself). */
   sourceDescriptions?: Record<string, { url: string; names: string[] }>;
+  /** `$self` (Arazzo 1.1.0): the document's `$self` field, when it has one. */
+  self?: string;
   /** `$components.<kind>.<name>`. */
   components?: JsonObject;
   request?: RequestView;

@@ -15,6 +15,8 @@ export interface Extensible {
 
 export interface ArazzoDocument extends Extensible {
   arazzo: string;
+  /** Arazzo 1.1.0: the document's self-assigned URI (no fragment). */
+  $self?: string;
   info: Info;
   sourceDescriptions: SourceDescription[];
   workflows: Workflow[];
@@ -31,7 +33,7 @@ export interface Info extends Extensible {
 export interface SourceDescription extends Extensible {
   name: string;
   url: string;
-  type?: 'openapi' | 'arazzo';
+  type?: 'openapi' | 'arazzo' | 'asyncapi';
 }
 
 export interface Workflow extends Extensible {

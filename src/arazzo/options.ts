@@ -1,6 +1,6 @@
 /**
- * Run options: defaults, and the checked merge of overrides from a document's `x-arazzo-temporal`
- * extension, worker configuration, or the reserved `x-arazzo-temporal` field of a run's input.
+ * Run options: defaults, and the checked merge of overrides from a document's `x-temporal`
+ * extension, worker configuration, or the reserved `x-temporal` field of a run's input.
  */
 import type { RunOptions } from './plan.js';
 

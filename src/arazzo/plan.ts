@@ -22,7 +22,7 @@ export interface OperationParameter {
 
 /**
  * What a step that creates a long-lived server resource (an Airbyte job) needs to know about it.
- * Declared in the OpenAPI description as the `x-arazzo-temporal-resource` extension on the creating
+ * Declared in the OpenAPI description as the `x-temporal-resource` extension on the creating
  * operation, never in TypeScript branches.
  */
 export interface ResourceSpec {
@@ -78,13 +78,13 @@ export interface OperationPlan {
   /**
    * Set on operations that read a resource another operation creates (Airbyte `getJob` reads what
    * `createJob` creates): the key of the creating operation, whose ResourceSpec applies. Declared with
-   * `x-arazzo-temporal-observes: <operationId>`. A run tracks such a resource's status (for the
+   * `x-temporal-observes: <operationId>`. A run tracks such a resource's status (for the
    * failure policy) but never cancels a resource it did not create.
    */
   observes?: string;
 }
 
-/** Run options; from the document's `x-arazzo-temporal` extension, worker configuration and the reserved input field. */
+/** Run options; from the document's `x-temporal` extension, worker configuration and the reserved input field. */
 export interface RunOptions {
   /** Delay before a goto back to a step already run (a poll), in seconds. */
   pollIntervalSeconds: number;

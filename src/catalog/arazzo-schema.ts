@@ -1,9 +1,15 @@
 /**
- * A JSON Schema (2020-12) for Arazzo 1.0.x, written from the specification text rather than taken
+ * A JSON Schema (2020-12) for Arazzo 1.0.x and 1.1.x, written from the specification text rather than taken
  * from the official schema, which rejects spec-valid documents (a `retry` without `retryAfter`, the
  * `{type, version}` criterion form). Cross-field rules (exactly one step target, targets that
  * exist) are semantic checks with better messages, so the schema avoids `oneOf`, whose errors
  * are noise.
+ *
+ * Arazzo 1.1.0 (OAI/Arazzo-Specification versions/1.1.0.md) adds `$self`, AsyncAPI sources and
+ * steps (`channelPath`, `action`, `correlationId`), step `timeout` and `dependsOn`, `querystring`
+ * and `channel` parameters, Selector Objects and `targetSelectorType`, and the `jsonpointer`
+ * expression type. The schema accepts them in any version; check-versions reports 1.1 fields in a
+ * 1.0 document, and what this runner does not run yet, each at the step that uses it.
  */
 
 /** Arazzo objects allow only their fixed fields plus `x-` extensions. */
@@ -29,6 +35,23 @@ const criterionType = {
   else: fixed({ type: { enum: ['jsonpath', 'xpath'] }, version: nonEmpty }, ['type', 'version']),
 };
 
+/** 1.1.0 Expression Type Object, as a selector type: jsonpath, xpath or jsonpointer, plain or versioned. */
+const selectorType = {
+  if: { type: 'string' },
+  then: { enum: ['jsonpath', 'xpath', 'jsonpointer'] },
+  else: fixed({ type: { enum: ['jsonpath', 'xpath', 'jsonpointer'] }, version: nonEmpty }, [
+    'type',
+    'version',
+  ]),
+};
+
+/** 1.1.0 Selector Object. */
+const selectorObject = fixed({ context: nonEmpty, selector: nonEmpty, type: selectorType }, [
+  'context',
+  'selector',
+  'type',
+]);
+
 /** A Reusable Object when it has `reference`, otherwise the inline object `inline`. */
 function reusableOr(inline: Record<string, unknown>): Record<string, unknown> {
   return {
@@ -51,7 +74,8 @@ export const arazzoDocumentSchema = {
   $id: 'https://arazzo-temporal.local/schemas/arazzo-1.0.json',
   ...fixed(
     {
-      arazzo: { type: 'string', pattern: '^1\\.0\\.\\d+(-.+)?$' },
+      arazzo: { type: 'string', pattern: '^1\\.[01]\\.\\d+(-.+)?$' },
+      $self: { type: 'string', pattern: '^[^#]*$' },
       info: { $ref: '#/$defs/info' },
       sourceDescriptions: { type: 'array', minItems: 1, items: { $ref: '#/$defs/sourceDescription' } },
       workflows: { type: 'array', minItems: 1, items: { $ref: '#/$defs/workflow' } },
@@ -61,10 +85,10 @@ export const arazzoDocumentSchema = {
   ),
   $defs: {
     info: fixed({ title: str, summary: str, description: str, version: str }, ['title', 'version']),
-    sourceDescription: fixed({ name: nonEmpty, url: nonEmpty, type: { enum: ['openapi', 'arazzo'] } }, [
-      'name',
-      'url',
-    ]),
+    sourceDescription: fixed(
+      { name: nonEmpty, url: nonEmpty, type: { enum: ['openapi', 'arazzo', 'asyncapi'] } },
+      ['name', 'url'],
+    ),
     workflow: fixed(
       {
         workflowId: nonEmpty,
@@ -87,6 +111,11 @@ export const arazzoDocumentSchema = {
         operationId: nonEmpty,
         operationPath: nonEmpty,
         workflowId: nonEmpty,
+        channelPath: nonEmpty,
+        action: { enum: ['send', 'receive'] },
+        correlationId: true,
+        timeout: { type: 'integer', minimum: 0 },
+        dependsOn: { type: 'array', minItems: 1, uniqueItems: true, items: nonEmpty },
         parameters: { type: 'array', items: reusableOr({ $ref: '#/$defs/parameter' }) },
         requestBody: { $ref: '#/$defs/requestBody' },
         successCriteria: { type: 'array', minItems: 1, items: { $ref: '#/$defs/criterion' } },
@@ -99,18 +128,30 @@ export const arazzoDocumentSchema = {
     outputs: {
       type: 'object',
       propertyNames: componentKey,
-      additionalProperties: str,
+      // 1.1.0: a Selector Object (an object with `selector`); anything else must be an expression string.
+      additionalProperties: {
+        if: { type: 'object', required: ['selector'] },
+        then: selectorObject,
+        else: str,
+      },
     },
-    parameter: fixed({ name: nonEmpty, in: { enum: ['path', 'query', 'header', 'cookie'] }, value: true }, [
-      'name',
-      'value',
-    ]),
+    parameter: fixed(
+      {
+        name: nonEmpty,
+        in: { enum: ['path', 'query', 'header', 'cookie', 'querystring', 'channel'] },
+        value: true,
+      },
+      ['name', 'value'],
+    ),
     requestBody: fixed({
       contentType: nonEmpty,
       payload: true,
       replacements: { type: 'array', items: { $ref: '#/$defs/payloadReplacement' } },
     }),
-    payloadReplacement: fixed({ target: str, value: true }, ['target', 'value']),
+    payloadReplacement: fixed({ target: str, targetSelectorType: selectorType, value: true }, [
+      'target',
+      'value',
+    ]),
     criterion: fixed({ condition: nonEmpty, context: nonEmpty, type: criterionType }, ['condition']),
     successAction: fixed({ ...actionBase, type: { enum: ['end', 'goto'] } }, ['name', 'type']),
     failureAction: fixed(

@@ -2,6 +2,7 @@
  * Building the {@link ExecutionPlan} for one workflow: everything the Temporal workflow needs,
  * resolved now so that workflow code never reads files or OpenAPI descriptions.
  */
+import { extensionValue } from '../arazzo/extensions.js';
 import type {
   ArazzoDocument,
   FailureAction,
@@ -22,7 +23,6 @@ import {
   operationRequestBody,
   operationServerUrl,
 } from './openapi-operations.js';
-import { isRecord } from './openapi-refs.js';
 import type { OpenApiOperation } from './openapi-operations.js';
 import { resolveStepOperation } from './resolve-operation.js';
 import { OBSERVES_EXTENSION, operationKey, parseResourceSpec } from './resource-spec.js';
@@ -31,7 +31,7 @@ import { validateDocument } from './validate.js';
 
 /** Options for {@link buildExecutionPlan}. */
 export interface PlanOptions {
-  /** Worker-level run option defaults, below the document's and workflow's `x-arazzo-temporal`. */
+  /** Worker-level run option defaults, below the document's and workflow's `x-temporal`. */
   defaults?: Partial<RunOptions>;
   /** Diagnostics already computed for `loaded` (the catalog passes them to avoid validating twice). */
   diagnostics?: Diagnostic[];
@@ -83,10 +83,8 @@ export function buildExecutionPlan(
       );
     }
   }
-  const documentOptions = parseRunOptions(
-    (doc as unknown as Record<string, unknown>)[RUN_OPTIONS_KEY],
-  ).options;
-  const workflowOptions = parseRunOptions(workflow[RUN_OPTIONS_KEY]).options;
+  const documentOptions = parseRunOptions(extensionValue(doc, RUN_OPTIONS_KEY)).options;
+  const workflowOptions = parseRunOptions(extensionValue(workflow, RUN_OPTIONS_KEY)).options;
   return {
     planVersion: 1,
     documentPath: loaded.file,
@@ -133,11 +131,11 @@ function addOperation(
 }
 
 /**
- * `x-arazzo-temporal-observes: <operationId>`: this operation reads what that one creates (Airbyte
+ * `x-temporal-observes: <operationId>`: this operation reads what that one creates (Airbyte
  * `getJob` reads a `createJob` job), so a run can track a job it did not start.
  */
 function observedOperation(operation: OpenApiOperation): OpenApiOperation | undefined {
-  const raw = isRecord(operation.operation.value) ? operation.operation.value[OBSERVES_EXTENSION] : undefined;
+  const raw = extensionValue(operation.operation.value, OBSERVES_EXTENSION);
   if (typeof raw !== 'string') return undefined;
   return listOperations(operation.api).find((o) => o.operationId === raw);
 }

@@ -119,7 +119,7 @@ function checkGroup(
 /** Stable codes for the errors the criteria module gives (its messages are for people). */
 function errorCode(criterion: Criterion, field: string): string {
   const type = typeof criterion.type === 'object' ? criterion.type.type : criterion.type;
-  if (type === 'xpath' && field === 'type') return 'arazzo/xpath-unsupported';
+  if (type === 'xpath' && field === 'condition') return 'arazzo/xpath-invalid';
   if (type === 'regex' && field === 'condition') return 'arazzo/regex-invalid';
   return 'arazzo/criterion-invalid';
 }

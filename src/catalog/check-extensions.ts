@@ -1,42 +1,67 @@
 /**
- * This project's extensions: run options (`x-arazzo-temporal`) on the document and workflows,
- * and `x-arazzo-temporal-resource` on the OpenAPI operations the steps call (reported against
- * the OpenAPI file, where the fix belongs).
+ * This project's extensions: run options (`x-temporal`) on the document, workflows and steps,
+ * and `x-temporal-resource` / `x-temporal-observes` / `x-temporal-credentials` in the OpenAPI
+ * descriptions the steps use (reported against the OpenAPI file, where the fix belongs). The old
+ * names (`x-arazzo-temporal*`, a prefix Arazzo 1.0.1 reserves for the OAI) still work, with a
+ * warning naming the new one (src/arazzo/extensions.ts).
  */
+import {
+  CREDENTIALS_EXTENSION,
+  findExtension,
+  legacyExtensionName,
+  OBSERVES_EXTENSION,
+} from '../arazzo/extensions.js';
 import type { CheckContext } from './check-context.js';
 import { stepsOf, workflowsOf } from './check-context.js';
+import type { Diagnostic } from './diagnostic.js';
 import { formatJsonPath } from './json-path.js';
+import type { OpenApiOperation } from './openapi-operations.js';
 import { resolveStepOperation } from './resolve-operation.js';
 import { parseResourceSpec, RESOURCE_EXTENSION } from './resource-spec.js';
 import { parseRunOptions, RUN_OPTIONS_KEY } from './run-options.js';
 
-/** Reports invalid run options and invalid resource extensions. */
+const DEPRECATED = 'arazzo/extension-deprecated';
+
+function deprecation(name: string): string {
+  return `${legacyExtensionName(name)} uses the prefix x-arazzo, which Arazzo 1.0.1 reserves for the OpenAPI Initiative; rename it ${name} (the old name is still read)`;
+}
+
+/** Reports invalid run options, invalid resource extensions and old extension names. */
 export function checkExtensions(ctx: CheckContext): void {
   const owners = [
-    {
-      value: (ctx.doc as unknown as Record<string, unknown>)[RUN_OPTIONS_KEY],
-      segments: [] as Array<string | number>,
-      workflowId: undefined,
-    },
+    { owner: ctx.doc as unknown, segments: [] as Array<string | number>, ids: {} },
     ...workflowsOf(ctx.doc).map((w) => ({
-      value: w.workflow[RUN_OPTIONS_KEY],
+      owner: w.workflow as unknown,
       segments: w.segments,
-      workflowId: w.workflow.workflowId,
+      ids: { workflowId: w.workflow.workflowId },
     })),
   ];
-  for (const owner of owners) {
-    for (const problem of parseRunOptions(owner.value).problems) {
-      const segments = [
-        ...owner.segments,
-        RUN_OPTIONS_KEY,
-        ...(problem.key !== undefined ? [problem.key] : []),
-      ];
+  for (const { owner, segments, ids } of owners) {
+    const found = findExtension(owner, RUN_OPTIONS_KEY);
+    if (!found) continue;
+    if (found.legacy)
+      ctx.reporter.warning(DEPRECATED, deprecation(RUN_OPTIONS_KEY), {
+        segments: [...segments, found.key],
+        preferKey: true,
+        ...ids,
+      });
+    for (const problem of parseRunOptions(found.value).problems) {
       ctx.reporter.error('arazzo/run-options-invalid', problem.message, {
-        segments,
+        segments: [...segments, found.key, ...(problem.key !== undefined ? [problem.key] : [])],
         preferKey: problem.key !== undefined,
-        ...(owner.workflowId !== undefined ? { workflowId: owner.workflowId } : {}),
+        ...ids,
       });
     }
+  }
+  for (const at of stepsOf(ctx.doc)) {
+    const found = findExtension(at.step, RUN_OPTIONS_KEY);
+    if (found?.legacy)
+      ctx.reporter.warning(DEPRECATED, deprecation(RUN_OPTIONS_KEY), {
+        segments: [...at.stepSegments, found.key],
+        preferKey: true,
+        workflowId: at.workflow.workflowId,
+        stepId: at.step.stepId,
+      });
   }
   const seen = new Set<string>();
   for (const at of stepsOf(ctx.doc)) {
@@ -46,20 +71,68 @@ export function checkExtensions(ctx: CheckContext): void {
     const key = `${operation.operation.file} ${formatJsonPath(operation.operation.segments)}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    const source = operation.api.files.get(operation.operation.file);
-    for (const problem of parseResourceSpec(sourceName, operation).problems) {
-      const segments = [...operation.operation.segments, RESOURCE_EXTENSION, ...problem.segments];
-      const position = source?.positionOf(segments) ?? { line: 1, column: 1 };
+    const ids = { workflowId: at.workflow.workflowId, stepId: at.step.stepId };
+    const inOpenApi = (
+      severity: Diagnostic['severity'],
+      code: string,
+      message: string,
+      file: string,
+      segments: Array<string | number>,
+    ): void => {
+      const source = operation.api.files.get(file);
       ctx.reporter.diagnostics.push({
-        severity: 'error',
-        code: 'openapi/resource-invalid',
-        message: `${RESOURCE_EXTENSION}: ${problem.message}`,
-        file: operation.operation.file,
-        ...position,
+        severity,
+        code,
+        message,
+        file,
+        ...(source?.positionOf(segments, severity === 'warning') ?? { line: 1, column: 1 }),
         path: formatJsonPath(segments),
-        workflowId: at.workflow.workflowId,
-        stepId: at.step.stepId,
+        ...ids,
       });
+    };
+    const resource = findExtension(operation.operation.value, RESOURCE_EXTENSION);
+    for (const problem of parseResourceSpec(sourceName, operation).problems) {
+      const segments = [
+        ...operation.operation.segments,
+        resource?.key ?? RESOURCE_EXTENSION,
+        ...problem.segments,
+      ];
+      inOpenApi(
+        'error',
+        'openapi/resource-invalid',
+        `${RESOURCE_EXTENSION}: ${problem.message}`,
+        operation.operation.file,
+        segments,
+      );
     }
+    for (const name of [RESOURCE_EXTENSION, OBSERVES_EXTENSION]) {
+      const found = findExtension(operation.operation.value, name);
+      if (found?.legacy)
+        inOpenApi('warning', DEPRECATED, deprecation(name), operation.operation.file, [
+          ...operation.operation.segments,
+          found.key,
+        ]);
+    }
+    warnLegacyCredentials(operation, seen, inOpenApi);
   }
+}
+
+/** `info.x-arazzo-temporal-credentials`, once per OpenAPI description. */
+function warnLegacyCredentials(
+  operation: OpenApiOperation,
+  seen: Set<string>,
+  report: (
+    severity: Diagnostic['severity'],
+    code: string,
+    message: string,
+    file: string,
+    segments: Array<string | number>,
+  ) => void,
+): void {
+  const file = operation.api.root;
+  if (seen.has(`credentials ${file}`)) return;
+  seen.add(`credentials ${file}`);
+  const found = findExtension(operation.api.document.info, CREDENTIALS_EXTENSION);
+  if (found?.legacy)
+    report('warning', DEPRECATED, deprecation(CREDENTIALS_EXTENSION), file, ['info', found.key]);
 }

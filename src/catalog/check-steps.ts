@@ -30,8 +30,9 @@ export function checkSteps(ctx: CheckContext): void {
   for (const at of stepsOf(ctx.doc)) {
     const { step, stepSegments } = at;
     const ids = { workflowId: at.workflow.workflowId, stepId: step.stepId };
-    const targets = (['operationId', 'operationPath', 'workflowId'] as const).filter(
-      (k) => step[k] !== undefined,
+    // channelPath: an Arazzo 1.1 AsyncAPI target, refused by check-versions (asyncapi-unsupported).
+    const targets = (['operationId', 'operationPath', 'workflowId', 'channelPath'] as const).filter(
+      (k) => (step as unknown as Record<string, unknown>)[k] !== undefined,
     );
     if (targets.length !== 1) {
       ctx.reporter.error(
@@ -47,6 +48,7 @@ export function checkSteps(ctx: CheckContext): void {
       );
       continue;
     }
+    if (targets[0] === 'channelPath') continue;
     const stepParameters = resolveParameters(ctx, step.parameters, [...stepSegments, 'parameters'], ids);
     if (step.workflowId !== undefined) {
       checkWorkflowStep(ctx, at, stepParameters);

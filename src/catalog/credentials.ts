@@ -1,12 +1,12 @@
 /**
- * Which credential profile each source uses: `x-arazzo-temporal-credentials` on the OpenAPI
+ * Which credential profile each source uses: `x-temporal-credentials` on the OpenAPI
  * `info` object (the Airbyte description says `airbyte`, so the worker applies AIRBYTE_* settings).
  */
+import { CREDENTIALS_EXTENSION, extensionValue } from '../arazzo/extensions.js';
 import type { LoadedArazzoDocument } from './load.js';
-import { isRecord } from './openapi-refs.js';
 
 /** The OpenAPI `info` extension naming a credential profile. */
-export const CREDENTIALS_EXTENSION = 'x-arazzo-temporal-credentials';
+export { CREDENTIALS_EXTENSION };
 
 /** Credential profile by source name, for the OpenAPI sources that declare one. */
 export function sourceCredentialProfiles(loaded: LoadedArazzoDocument): Record<string, string> {
@@ -14,7 +14,7 @@ export function sourceCredentialProfiles(loaded: LoadedArazzoDocument): Record<s
   for (const source of loaded.sources.values()) {
     if (source.kind !== 'openapi') continue;
     const info = source.api.document.info;
-    const profile = isRecord(info) ? info[CREDENTIALS_EXTENSION] : undefined;
+    const profile = extensionValue(info, CREDENTIALS_EXTENSION);
     if (typeof profile === 'string' && profile !== '') out[source.name] = profile;
   }
   return out;

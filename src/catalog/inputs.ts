@@ -10,6 +10,7 @@ import { formatJsonPath, instancePointerToSegments } from './json-path.js';
 import { declaredInputs } from './inputs-schema.js';
 import { compileInputsValidator } from './inputs-validator.js';
 import { isRecord } from './openapi-refs.js';
+import { legacyExtensionName } from '../arazzo/extensions.js';
 import { parseRunOptions, RUN_OPTIONS_KEY } from './run-options.js';
 
 /** Inputs ready for a run, or why they were refused. */
@@ -28,7 +29,7 @@ const emptyDocument: ArazzoDocument = {
 export const INPUTS_FILE = '<inputs>';
 
 /**
- * Validates `inputs` for `workflow`. The reserved key `x-arazzo-temporal` (run options) is taken
+ * Validates `inputs` for `workflow`. The reserved key `x-temporal` (run options) is taken
  * out before validation and returned parsed as `runOptions`. Extra fields pass unless the schema
  * forbids them. Pass `document` when the schema uses `$ref: '#/components/inputs/...'`.
  */
@@ -61,7 +62,9 @@ export function prepareInputs(
       diagnostics: [problem('inputs/not-json', `inputs are not JSON: ${(error as Error).message}`)],
     };
   }
-  const { [RUN_OPTIONS_KEY]: rawOptions, ...rest } = data;
+  // The old key (x-arazzo-temporal) is still read; the current one wins when both are given.
+  const { [RUN_OPTIONS_KEY]: current, [legacyExtensionName(RUN_OPTIONS_KEY)]: legacy, ...rest } = data;
+  const rawOptions = current ?? legacy;
   const parsedOptions = parseRunOptions(rawOptions);
   const diagnostics = parsedOptions.problems.map((p) =>
     problem('inputs/run-options-invalid', p.message, [

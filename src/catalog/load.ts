@@ -211,6 +211,9 @@ async function loadSource(
 ): Promise<LoadedSource> {
   const name = description.name as string;
   const url = description.url as string;
+  // Arazzo 1.1.0 AsyncAPI sources are not loaded: the steps that use them are refused, each by
+  // name, with arazzo/asyncapi-unsupported (check-versions.ts); an unused one is harmless.
+  if (description.type === 'asyncapi') return { kind: 'unavailable', name, url };
   const override = options.sourceOverrides?.[name];
   const location = override !== undefined ? resolveLocation(override) : resolveLocation(url, loaded.file);
   const report = (code: string, message: string): LoadedSource => {

@@ -1,8 +1,9 @@
 /**
- * `x-arazzo-temporal-resource` on an OpenAPI operation: what the operation creates (an Airbyte
+ * `x-temporal-resource` on an OpenAPI operation: what the operation creates (an Airbyte
  * job), how to cancel it and how to adopt an existing one. Written with `operationId`s in the
  * OpenAPI description; the plan refers to operations by key, so ids are converted here.
  */
+import { extensionValue, OBSERVES_EXTENSION, RESOURCE_EXTENSION } from '../arazzo/extensions.js';
 import type { JsonValue, ParameterLocation } from '../arazzo/model.js';
 import type { ResourceSpec } from '../arazzo/plan.js';
 import type { OpenApiOperation } from './openapi-operations.js';
@@ -10,10 +11,10 @@ import { listOperations } from './openapi-operations.js';
 import { isRecord } from './openapi-refs.js';
 
 /** The extension name. */
-export const RESOURCE_EXTENSION = 'x-arazzo-temporal-resource';
+export { RESOURCE_EXTENSION };
 
 /** On an operation that reads a resource another operation creates: that operation's id. */
-export const OBSERVES_EXTENSION = 'x-arazzo-temporal-observes';
+export { OBSERVES_EXTENSION };
 
 /** A problem in the extension, at a path relative to the extension's value. */
 export interface ResourceProblem {
@@ -39,7 +40,7 @@ const LOCATIONS = new Set(['path', 'query', 'header', 'cookie']);
 
 /** Reads the extension of `op` (undefined spec and no problems when it has none). */
 export function parseResourceSpec(sourceName: string, op: OpenApiOperation): ParsedResource {
-  const raw = isRecord(op.operation.value) ? op.operation.value[RESOURCE_EXTENSION] : undefined;
+  const raw = extensionValue(op.operation.value, RESOURCE_EXTENSION);
   const result: ParsedResource = { operations: [], problems: [] };
   if (raw === undefined) return result;
   const problem = (segments: Array<string | number>, message: string): undefined => {

@@ -1,13 +1,14 @@
 /**
- * Run options at the edge: reading `x-arazzo-temporal` (document, workflow, reserved input field)
+ * Run options at the edge: reading `x-temporal` (document, workflow, reserved input field)
  * into checked partial options, and layering them. The option set, defaults and value checks are
  * the core's (`src/arazzo/options.ts`); this module only adds per-key problems for diagnostics.
  */
+import { RUN_OPTIONS_EXTENSION } from '../arazzo/extensions.js';
 import { DEFAULT_RUN_OPTIONS, mergeRunOptions } from '../arazzo/options.js';
 import type { RunOptions } from '../arazzo/plan.js';
 
 /** The extension name (on documents and workflows) and the reserved input key. */
-export const RUN_OPTIONS_KEY = 'x-arazzo-temporal';
+export const RUN_OPTIONS_KEY = RUN_OPTIONS_EXTENSION;
 
 /** A problem with one run option, with the key it concerns (undefined: the whole value). */
 export interface RunOptionProblem {

@@ -12,7 +12,9 @@ import { checkExtensions } from './check-extensions.js';
 import { checkIds } from './check-ids.js';
 import { checkInputsSchemas } from './check-inputs.js';
 import { checkPollCoverage } from './check-poll-coverage.js';
+import { checkStepMusts } from './check-step-musts.js';
 import { checkSteps } from './check-steps.js';
+import { checkVersions } from './check-versions.js';
 import type { Diagnostic } from './diagnostic.js';
 import { sortDiagnostics } from './diagnostic.js';
 import type { LoadedArazzoDocument } from './load.js';
@@ -20,8 +22,10 @@ import { Reporter } from './reporter.js';
 import { checkArazzoSchema } from './schema-check.js';
 
 const SEMANTIC_CHECKS: ReadonlyArray<(ctx: CheckContext) => void> = [
+  checkVersions,
   checkIds,
   checkSteps,
+  checkStepMusts,
   checkActions,
   checkDependsOn,
   checkInputsSchemas,

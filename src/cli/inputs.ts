@@ -1,6 +1,6 @@
 /**
  * Run inputs from flags: `--input-json`/`--input-file` give the object, `--input k=v` sets fields
- * over it, `--option k=v` sets run options (the reserved `x-arazzo-temporal` field).
+ * over it, `--option k=v` sets run options (the reserved `x-temporal` field).
  */
 import { readFile } from 'node:fs/promises';
 import { parse as parseYaml } from 'yaml';
@@ -23,7 +23,7 @@ export const inputHelp = `Inputs (one JSON object, checked by the worker against
                           arrays work too: --input 'tags=["a","b"]'
   --input-json '{...}'    the whole inputs object as JSON (--input fields are set over it)
   --input-file file       the same from a .json or .yaml file
-  -o, --option key=value  a run option (x-arazzo-temporal): pollIntervalSeconds, waitTimeoutSeconds,
+  -o, --option key=value  a run option (x-temporal): pollIntervalSeconds, waitTimeoutSeconds,
                           executionTimeoutSeconds, onConflict, ...; repeatable`;
 
 /** A strict JSON number: `007` and `1.` stay strings, as do integers beyond 2^53. */

@@ -16,7 +16,7 @@ before(async () => {
 });
 after(() => stack?.close());
 
-const fast = { 'x-arazzo-temporal': { pollIntervalSeconds: 0.05 } };
+const fast = { 'x-temporal': { pollIntervalSeconds: 0.05 } };
 
 function connection(scenario: Scenario): string {
   return stack.simulator.addConnection({ scenario }).connectionId;
@@ -87,7 +87,7 @@ describe('catalog trigger-sync-and-poll', () => {
     const id = connection({ runningPolls: 10_000 });
     const handle = await stack.start('trigger-sync-and-poll', {
       connectionId: id,
-      'x-arazzo-temporal': { pollIntervalSeconds: 0.2 },
+      'x-temporal': { pollIntervalSeconds: 0.2 },
     });
     await untilPolling(handle, id, 2);
     const status = await handle.query(statusQuery);
@@ -107,7 +107,7 @@ describe('cancel', () => {
     // A long poll interval: the cancel must not wait for the timer.
     const handle = await stack.start('trigger-sync-and-poll', {
       connectionId: id,
-      'x-arazzo-temporal': { pollIntervalSeconds: 3600 },
+      'x-temporal': { pollIntervalSeconds: 3600 },
     });
     await untilPolling(handle, id, 1);
     await handle.signal(cancelSignal, { reason: 'user asked' });
@@ -124,7 +124,7 @@ describe('cancel', () => {
     const id = connection({ runningPolls: 10_000 });
     const handle = await stack.start('trigger-sync-and-poll', {
       connectionId: id,
-      'x-arazzo-temporal': { pollIntervalSeconds: 3600 },
+      'x-temporal': { pollIntervalSeconds: 3600 },
     });
     await untilPolling(handle, id, 1);
     await handle.cancel();
@@ -213,7 +213,7 @@ describe('deadlines', () => {
     const id = connection({ runningPolls: 100_000 });
     const handle = await stack.start('trigger-sync-and-poll', {
       connectionId: id,
-      'x-arazzo-temporal': { pollIntervalSeconds: 1, waitTimeoutSeconds: 3 },
+      'x-temporal': { pollIntervalSeconds: 1, waitTimeoutSeconds: 3 },
     });
     const failure = await failureOf(handle);
     assert.equal(failure.type, 'ArazzoWaitTimeout');
@@ -228,7 +228,7 @@ describe('deadlines', () => {
     const id = connection({ runningPolls: 100_000 });
     const handle = await stack.start('trigger-sync-and-poll', {
       connectionId: id,
-      'x-arazzo-temporal': { pollIntervalSeconds: 1, executionTimeoutSeconds: 3 },
+      'x-temporal': { pollIntervalSeconds: 1, executionTimeoutSeconds: 3 },
     });
     const failure = await failureOf(handle);
     assert.equal(failure.type, 'ArazzoExecutionTimeout');
@@ -259,7 +259,7 @@ describe('a sync already running for the connection (409)', () => {
     await untilPolling(first, id, 1);
     const second = await stack.start('trigger-sync-and-poll', {
       connectionId: id,
-      'x-arazzo-temporal': { pollIntervalSeconds: 0.05, onConflict: 'fail' },
+      'x-temporal': { pollIntervalSeconds: 0.05, onConflict: 'fail' },
     });
     const failure = await failureOf(second);
     assert.match(failure.message, /triggerJob/);

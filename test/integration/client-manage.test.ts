@@ -32,7 +32,7 @@ async function cli(
 }
 
 const connection = (scenario: Scenario) => stack.simulator.addConnection({ scenario }).connectionId;
-const fast = { 'x-arazzo-temporal': { pollIntervalSeconds: 0.05 } };
+const fast = { 'x-temporal': { pollIntervalSeconds: 0.05 } };
 
 async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;

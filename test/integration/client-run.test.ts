@@ -199,7 +199,7 @@ describe('run', () => {
     const inputs = JSON.stringify({
       connectionId: '00000000-0000-4000-8000-000000000000',
       jobType: 'reset',
-      'x-arazzo-temporal': { pollIntervalSeconds: 0.05 },
+      'x-temporal': { pollIntervalSeconds: 0.05 },
     });
     const { code, err } = await cli([
       'run',

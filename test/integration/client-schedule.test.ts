@@ -79,7 +79,7 @@ describe('schedule', () => {
     assert.equal(description.action.workflowType, 'trigger-sync-and-poll');
     assert.equal(description.action.taskQueue, stack.taskQueue);
     assert.deepEqual(description.action.args, [
-      { connectionId, 'x-arazzo-temporal': { pollIntervalSeconds: 0.05 } },
+      { connectionId, 'x-temporal': { pollIntervalSeconds: 0.05 } },
     ]);
     assert.equal(description.policies.overlap, 'SKIP');
     assert.ok(

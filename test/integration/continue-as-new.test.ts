@@ -24,11 +24,11 @@ describe('continue-as-new', () => {
 
     const long = await stack.start('trigger-sync-and-poll', {
       connectionId: longId,
-      'x-arazzo-temporal': options,
+      'x-temporal': options,
     });
     const short = await stack.start('trigger-sync-and-poll', {
       connectionId: shortId,
-      'x-arazzo-temporal': options,
+      'x-temporal': options,
     });
     const [longResult, shortResult] = await Promise.all([long.result(), short.result()]);
 

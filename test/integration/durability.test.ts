@@ -54,7 +54,7 @@ describe('durability', () => {
     const handle = await temporal.client.workflow.start('reset-and-resync', {
       taskQueue,
       workflowId: `sigkill-${connectionId}`,
-      args: [{ connectionId, 'x-arazzo-temporal': { pollIntervalSeconds: 0.05 } }],
+      args: [{ connectionId, 'x-temporal': { pollIntervalSeconds: 0.05 } }],
     });
     await until(() => polls(simulator, simulator.jobs(connectionId)[0]?.jobId) >= 3, 'three reset polls');
     await worker.kill('SIGKILL');
@@ -111,7 +111,7 @@ describe('durability', () => {
     const handle = await client.workflow.start('trigger-sync-and-poll', {
       taskQueue: 'restart',
       workflowId: `restart-${connectionId}`,
-      args: [{ connectionId, 'x-arazzo-temporal': { pollIntervalSeconds: 0.05 } }],
+      args: [{ connectionId, 'x-temporal': { pollIntervalSeconds: 0.05 } }],
     });
     await until(() => polls(simulator, simulator.jobs(connectionId)[0]?.jobId) >= 3, 'three polls');
 

@@ -77,7 +77,7 @@ function start(queue: string, type: string, input: Record<string, unknown>): Pro
     taskQueue: queue,
     workflowId: `${type}-${process.pid}-${++counter}`,
     args: [
-      queue === CATALOG_QUEUE ? { 'x-arazzo-temporal': { pollIntervalSeconds: 0.05 }, ...input } : input,
+      queue === CATALOG_QUEUE ? { 'x-temporal': { pollIntervalSeconds: 0.05 }, ...input } : input,
     ],
   });
 }
@@ -235,7 +235,7 @@ describe('production topology: Temporal server on PostgreSQL, worker processes',
         type: 'startWorkflow',
         workflowType: 'trigger-sync-and-poll',
         taskQueue: CATALOG_QUEUE,
-        args: [{ connectionId: id, 'x-arazzo-temporal': { pollIntervalSeconds: 0.05 } }],
+        args: [{ connectionId: id, 'x-temporal': { pollIntervalSeconds: 0.05 } }],
       },
     });
     try {
@@ -260,7 +260,7 @@ describe('production topology: Temporal server on PostgreSQL, worker processes',
       const id = addConnection({ runningPolls: 10_000 });
       const handle = await start(CATALOG_QUEUE, 'trigger-sync-and-poll', {
         connectionId: id,
-        'x-arazzo-temporal': { pollIntervalSeconds: 3600 },
+        'x-temporal': { pollIntervalSeconds: 3600 },
       });
       await until(() => polls(simulator.jobs(id)[0]?.jobId) >= 1, 'the first poll');
       await handle.signal(cancelSignal, { reason: 'prod stack test' });

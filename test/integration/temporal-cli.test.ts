@@ -28,7 +28,7 @@ describe('the Temporal CLI', () => {
     const connectionId = stack.simulator.addConnection({
       scenario: { runningPolls: 2, rowsSynced: 3 },
     }).connectionId;
-    const input = JSON.stringify({ connectionId, 'x-arazzo-temporal': { pollIntervalSeconds: 0.05 } });
+    const input = JSON.stringify({ connectionId, 'x-temporal': { pollIntervalSeconds: 0.05 } });
     const out = await temporal(
       'workflow',
       'execute',
@@ -62,7 +62,7 @@ describe('the Temporal CLI', () => {
       '--workflow-id',
       workflowId,
       '--input',
-      JSON.stringify({ connectionId, 'x-arazzo-temporal': { pollIntervalSeconds: 1 } }),
+      JSON.stringify({ connectionId, 'x-temporal': { pollIntervalSeconds: 1 } }),
     );
     let status: { currentStep?: string; resources: Array<{ status?: string }> } | undefined;
     for (let i = 0; i < 100 && status?.resources?.[0]?.status !== 'running'; i++) {
@@ -116,7 +116,7 @@ describe('the Temporal CLI', () => {
       '--workflow-id',
       workflowId,
       '--input',
-      JSON.stringify({ connectionId, 'x-arazzo-temporal': { pollIntervalSeconds: 1 } }),
+      JSON.stringify({ connectionId, 'x-temporal': { pollIntervalSeconds: 1 } }),
     );
     for (
       let i = 0;

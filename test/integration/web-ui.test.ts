@@ -115,7 +115,7 @@ test(
         scenario: { pendingPolls: 1, runningPolls: 2, rowsSynced: 42 },
       });
       const workflowId = `web-ui-${randomUUID()}`;
-      const input = { connectionId, 'x-arazzo-temporal': { pollIntervalSeconds: 0.05 } };
+      const input = { connectionId, 'x-temporal': { pollIntervalSeconds: 0.05 } };
 
       // The workflows list, and the form behind its "Start Workflow" button.
       await page.goto(`${uiUrl}/namespaces/${server.namespace}/workflows`);

@@ -60,7 +60,7 @@ describe('the worker process', () => {
     const handle = await temporal.client.workflow.start('trigger-sync-and-poll', {
       taskQueue,
       workflowId: `worker-process-${connectionId}`,
-      args: [{ connectionId, 'x-arazzo-temporal': { pollIntervalSeconds: 0.05 } }],
+      args: [{ connectionId, 'x-temporal': { pollIntervalSeconds: 0.05 } }],
     });
     await handle.result();
 

@@ -91,20 +91,20 @@ void describe('prepareInputs', () => {
   void it('takes run options out of the reserved key and checks them', () => {
     const result = prepareInputs(workflow, {
       connectionId: 'c1',
-      'x-arazzo-temporal': { waitTimeoutSeconds: 30 },
+      'x-temporal': { waitTimeoutSeconds: 30 },
     });
     assert.deepEqual(result, {
       ok: true,
       inputs: { connectionId: 'c1', jobType: 'sync' },
       runOptions: { waitTimeoutSeconds: 30 },
     });
-    const bad = prepareInputs(workflow, { connectionId: 'c1', 'x-arazzo-temporal': { waitTimeout: 30 } });
+    const bad = prepareInputs(workflow, { connectionId: 'c1', 'x-temporal': { waitTimeout: 30 } });
     assert.equal(bad.ok ? '' : bad.diagnostics[0]?.code, 'inputs/run-options-invalid');
   });
 
   void it('reserved key is removed even when the schema forbids extra fields', () => {
     const closed: Workflow = { ...workflow, inputs: { ...workflow.inputs, additionalProperties: false } };
-    assert.equal(prepareInputs(closed, { connectionId: 'c1', 'x-arazzo-temporal': {} }).ok, true);
+    assert.equal(prepareInputs(closed, { connectionId: 'c1', 'x-temporal': {} }).ok, true);
     assert.deepEqual(messages(prepareInputs(closed, { connectionId: 'c1', other: 1 })), [
       'workflow trigger-sync-and-poll: inputs.other: is not allowed by the inputs schema',
     ]);

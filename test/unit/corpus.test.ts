@@ -209,6 +209,9 @@ const groups: Record<string, (c: Case) => void> = {
     };
     assertCriterion(c, criterion);
   },
+  'xpath.json': (c) => {
+    assertCriterion(c, c.criterion as Criterion);
+  },
   'regex.json': (c) => {
     const criterion: Criterion = (c.criterion as Criterion | undefined) ?? {
       condition: c.condition as string,

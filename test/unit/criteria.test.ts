@@ -224,9 +224,8 @@ void describe('checkCriterion', () => {
   });
 
   void it('reports xpath and unknown types on the type field', () => {
-    assert.deepEqual(messages({ condition: '/a', context: '$response.body', type: 'xpath' }), [
-      'error:type:xpath criteria are not supported by this runner',
-    ]);
+    assert.deepEqual(messages({ condition: '/a', context: '$response.body', type: 'xpath' }), []);
+    assert.deepEqual(messages({ condition: '/a[', context: '$response.body', type: 'xpath' }).length, 1);
     assert.ok(
       messages({ condition: 'x', type: { type: 'jmespath', version: '1' } as never }).some((m) =>
         m.startsWith('error:type:'),

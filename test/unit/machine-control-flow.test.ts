@@ -171,13 +171,13 @@ describe('state machine: success actions', () => {
     assert.equal(r.outcome.type, 'end');
   });
 
-  it('a step-level x-arazzo-temporal poll interval overrides the run option', () => {
+  it('a step-level x-temporal poll interval overrides the run option', () => {
     let n = 0;
     const w: Workflow = {
       workflowId: 'w',
       steps: [
         get('poll', {
-          'x-arazzo-temporal': { pollIntervalSeconds: 30 },
+          'x-temporal': { pollIntervalSeconds: 30 },
           onSuccess: [
             {
               name: 'again',
@@ -193,6 +193,31 @@ describe('state machine: success actions', () => {
     assert.deepEqual(
       r.exchanges.map((e) => e.delaySeconds),
       [0, 30, 30],
+    );
+  });
+
+  it('a plan recorded before the rename (step x-arazzo-temporal) keeps its step poll interval', () => {
+    let n = 0;
+    const w: Workflow = {
+      workflowId: 'w',
+      steps: [
+        get('poll', {
+          'x-arazzo-temporal': { pollIntervalSeconds: 20 },
+          onSuccess: [
+            {
+              name: 'again',
+              type: 'goto',
+              stepId: 'poll',
+              criteria: [{ condition: '$response.body#/n < 2' }],
+            },
+          ],
+        }),
+      ],
+    };
+    const r = drive(plan([w], {}, { maxPollIntervalSeconds: 60 }), { id: 'x' }, () => json(200, { n: n++ }));
+    assert.deepEqual(
+      r.exchanges.map((e) => e.delaySeconds),
+      [0, 20, 20],
     );
   });
 

@@ -294,7 +294,7 @@ void describe('openapi/airbyte-openapi.yml', () => {
       getJob: 'GET /jobs/{jobId}',
       cancelJob: 'DELETE /jobs/{jobId}',
     });
-    assert.equal((doc['info'] as Json)['x-arazzo-temporal-credentials'], 'airbyte');
+    assert.equal((doc['info'] as Json)['x-temporal-credentials'], 'airbyte');
   });
 
   void it('every schema compiles with Ajv (JSON Schema 2020-12)', () => {
@@ -308,7 +308,7 @@ void describe('openapi/airbyte-openapi.yml', () => {
   void it('the resource extension on createJob refers to operations and parameters that exist', () => {
     const ops = operations(doc);
     const create = ops.find((o) => o.operationId === 'createJob');
-    const resource = create?.value['x-arazzo-temporal-resource'] as Json;
+    const resource = create?.value['x-temporal-resource'] as Json;
     assert.equal(resource['kind'], 'job');
     assert.deepEqual(resource['terminalStatuses'], ['succeeded', 'failed', 'cancelled']);
     assert.deepEqual(resource['activeStatuses'], ['pending', 'queued', 'running', 'incomplete']);

@@ -16,6 +16,11 @@ describe('workflow bundle', () => {
     assert.match(code, /src\/arazzo\/machine\/machine\.ts/);
     assert.match(code, /src\/arazzo\/criteria\//);
     assert.match(code, /jsonpath-rfc9535/);
+    // xpath and Goessner JSONPath criteria: pure-JS engines, jsonpath-plus in its browser build (no vm).
+    assert.match(code, /node_modules\/fontoxpath\//);
+    assert.match(code, /node_modules\/@xmldom\/xmldom\//);
+    assert.match(code, /jsonpath-plus\/dist\/index-browser-esm/);
+    assert.doesNotMatch(code, /jsonpath-plus\/dist\/index-node/);
     for (const forbidden of [
       'node_modules/got/',
       'src/activities/http',

@@ -8,7 +8,8 @@ import type { Criterion } from '../model.js';
 import type { ConditionNode } from './condition-ast.js';
 import { parseConditionDetailed } from './condition-parse.js';
 import { JSONPATH_VERSIONS, XPATH_VERSIONS, criterionKind } from './criterion-type.js';
-import { XPATH_UNSUPPORTED } from './evaluate-criterion.js';
+import { GOESSNER_VERSION } from './jsonpath-goessner.js';
+import { xpathSyntaxError } from './xpath.js';
 import { classifyJsonPath } from './jsonpath.js';
 import { compileRegex } from './regex.js';
 import { suggestSimpleCondition } from './suggest-simple.js';
@@ -54,7 +55,11 @@ export function checkCriterion(criterion: Criterion): CriterionIssue[] {
       if (kind.version !== undefined && !XPATH_VERSIONS.includes(kind.version)) {
         warning('type', `unknown xpath version "${kind.version}" (expected ${XPATH_VERSIONS.join(', ')})`);
       }
-      error('type', XPATH_UNSUPPORTED);
+      if (context === undefined) error('context', 'an xpath criterion needs a context (e.g. $response.body)');
+      if (typeof condition === 'string' && checkEmbedded(condition, error)) {
+        const problem = xpathSyntaxError(condition);
+        if (problem !== undefined) error('condition', problem);
+      }
       return issues;
     case 'simple':
       if (kind.explicit && context === undefined) {
@@ -75,11 +80,6 @@ export function checkCriterion(criterion: Criterion): CriterionIssue[] {
             'type',
             `unknown jsonpath version "${kind.version}" (expected ${JSONPATH_VERSIONS.join(' or ')})`,
           );
-        } else if (kind.version !== 'rfc9535') {
-          warning(
-            'type',
-            `jsonpath version "${kind.version}" is evaluated with RFC 9535 semantics by this runner`,
-          );
         }
       }
       if (typeof condition !== 'string') return issues;
@@ -88,7 +88,11 @@ export function checkCriterion(criterion: Criterion): CriterionIssue[] {
         const regex = compileRegex(condition);
         if (typeof regex === 'string') error('condition', regex);
       } else {
-        checkJsonPath(condition, typeof context === 'string' ? context : undefined, error, warning);
+        // Goessner JSONPath is its own dialect (script filters); RFC 9535 rules do not apply to it.
+        if (kind.version !== GOESSNER_VERSION)
+          checkJsonPath(condition, typeof context === 'string' ? context : undefined, error, warning);
+        else if (!condition.trimStart().startsWith('$'))
+          error('condition', `JSONPath "${condition}" must start with $`);
       }
       return issues;
   }

@@ -15,6 +15,8 @@ import { evaluateCondition } from './condition-evaluate.js';
 import { parseCondition } from './condition-parse.js';
 import { criterionKind } from './criterion-type.js';
 import { evaluateJsonPath } from './jsonpath.js';
+import { evaluateGoessnerJsonPath, GOESSNER_VERSION } from './jsonpath-goessner.js';
+import { evaluateXPath } from './xpath.js';
 import { evaluateRegex } from './regex.js';
 
 export interface CriterionResult {
@@ -28,8 +30,6 @@ export interface CriteriaResult {
   failures: Array<{ index: number; condition: string; error?: string }>;
 }
 
-export const XPATH_UNSUPPORTED = 'xpath criteria are not supported by this runner';
-
 /** Evaluates one criterion against the context of the current step. */
 export function evaluateCriterion(criterion: Criterion, ctx: ExpressionContext): CriterionResult {
   const condition: unknown = criterion.condition;
@@ -38,8 +38,6 @@ export function evaluateCriterion(criterion: Criterion, ctx: ExpressionContext):
   switch (kind.kind) {
     case 'unknown':
       return failed(kind.problem);
-    case 'xpath':
-      return failed(XPATH_UNSUPPORTED);
     case 'simple':
       // A simple condition carries its own runtime expressions; `context` is not used.
       return guard(() => {
@@ -48,6 +46,7 @@ export function evaluateCriterion(criterion: Criterion, ctx: ExpressionContext):
       });
     case 'regex':
     case 'jsonpath':
+    case 'xpath':
       return guard(() => {
         const context = resolveContext(criterion, kind.kind, ctx);
         if (!context.ok) return failed(context.error);
@@ -56,7 +55,13 @@ export function evaluateCriterion(criterion: Criterion, ctx: ExpressionContext):
         if (rendered && !rendered.ok) return failed(rendered.reason);
         const text = rendered?.ok ? String(rendered.value) : condition;
         const outcome =
-          kind.kind === 'regex' ? evaluateRegex(text, context.value) : evaluateJsonPath(text, context.value);
+          kind.kind === 'regex'
+            ? evaluateRegex(text, context.value)
+            : kind.kind === 'xpath'
+              ? evaluateXPath(text, context.value)
+              : kind.version === GOESSNER_VERSION
+                ? evaluateGoessnerJsonPath(text, context.value)
+                : evaluateJsonPath(text, context.value);
         return outcome.ok ? { passed: outcome.value } : failed(outcome.error);
       });
   }
@@ -80,7 +85,7 @@ export function evaluateCriteria(list: Criterion[] | undefined, ctx: ExpressionC
 
 function resolveContext(
   criterion: Criterion,
-  kind: 'regex' | 'jsonpath',
+  kind: 'regex' | 'jsonpath' | 'xpath',
   ctx: ExpressionContext,
 ): { ok: true; value: JsonValue } | { ok: false; error: string } {
   if (typeof criterion.context !== 'string')

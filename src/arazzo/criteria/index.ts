@@ -23,5 +23,7 @@ export { parseJsonPathLogical } from './jsonpath-logical-parse.js';
 export { evaluateJsonPathLogical } from './jsonpath-logical-evaluate.js';
 export { suggestSimpleCondition } from './suggest-simple.js';
 export { criterionKind, JSONPATH_VERSIONS, XPATH_VERSIONS } from './criterion-type.js';
-export { evaluateCriterion, evaluateCriteria, XPATH_UNSUPPORTED } from './evaluate-criterion.js';
+export { evaluateCriterion, evaluateCriteria } from './evaluate-criterion.js';
+export { evaluateXPath, xpathSyntaxError } from './xpath.js';
+export { evaluateGoessnerJsonPath, GOESSNER_VERSION } from './jsonpath-goessner.js';
 export { checkCriterion } from './check-criterion.js';

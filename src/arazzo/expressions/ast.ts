@@ -14,7 +14,8 @@ export interface Selection {
   navigation: NavigationStep[];
 }
 
-export type MessageSource = 'request' | 'response';
+/** `message`: Arazzo 1.1.0's AsyncAPI message (`$message.header.<name>`, `$message.payload#/…`). */
+export type MessageSource = 'request' | 'response' | 'message';
 export type ComponentKind = 'inputs' | 'parameters' | 'successActions' | 'failureActions';
 
 interface NodeBase {
@@ -26,6 +27,8 @@ export type ExpressionNode =
   | (NodeBase & { type: 'url' })
   | (NodeBase & { type: 'method' })
   | (NodeBase & { type: 'statusCode' })
+  /** Arazzo 1.1.0: `$self`, the document's self-assigned URI. */
+  | (NodeBase & { type: 'self' })
   | (NodeBase & { type: 'header'; source: MessageSource; name: string })
   | (NodeBase & { type: 'query'; name: string })
   | (NodeBase & { type: 'path'; name: string })

@@ -27,17 +27,24 @@ export function evaluateExpression(expr: string | ExpressionNode, ctx: Expressio
   return selected.ok ? selected : unresolved(`${node.text}: ${selected.reason}`);
 }
 
+/** `$message` (Arazzo 1.1.0) belongs to AsyncAPI steps, which this runner refuses at validation. */
+const ASYNC_MESSAGES = 'AsyncAPI messages ($message) are not supported yet';
+
 function evaluateRoot(node: ExpressionNode, ctx: ExpressionContext): Resolution {
   switch (node.type) {
     case 'url':
       return ctx.request ? resolved(ctx.request.url) : unresolved('no request has been sent yet');
     case 'method':
       return ctx.request ? resolved(ctx.request.method) : unresolved('no request has been sent yet');
+    case 'self':
+      // Arazzo 1.1.0, Runtime Expressions: "References the canonical URI of the current Arazzo Description as defined by the `$self` field."
+      return ctx.self === undefined ? unresolved('the document has no $self field') : resolved(ctx.self);
     case 'statusCode':
       return ctx.response
         ? resolved(ctx.response.statusCode)
         : unresolved('no response has been received yet');
     case 'header': {
+      if (node.source === 'message') return unresolved(ASYNC_MESSAGES);
       const message = node.source === 'request' ? ctx.request : ctx.response;
       if (!message) return unresolved(`there is no ${node.source} yet`);
       const value = findHeader(message.headers, node.name);
@@ -54,6 +61,7 @@ function evaluateRoot(node: ExpressionNode, ctx: ExpressionContext): Resolution 
         : resolved(value);
     }
     case 'body': {
+      if (node.source === 'message') return unresolved(ASYNC_MESSAGES);
       const message = node.source === 'request' ? ctx.request : ctx.response;
       if (!message) return unresolved(`there is no ${node.source} yet`);
       return message.body === undefined

@@ -20,7 +20,7 @@ const COMPONENT_KINDS: readonly ComponentKind[] = [
   'failureActions',
 ];
 const ROOTS =
-  'url, method, statusCode, request, response, inputs, outputs, steps, workflows, sourceDescriptions, components';
+  'url, method, statusCode, self, request, response, message, inputs, outputs, steps, workflows, sourceDescriptions, components';
 
 /** RFC 7230 `tchar`, which the ABNF uses for header names. */
 const TCHAR = /[!#$%&'*+\-.^_`|~0-9A-Za-z]/;
@@ -87,10 +87,12 @@ class ExpressionParser {
       case 'url':
       case 'method':
       case 'statusCode':
+      case 'self':
         this.expectNoSelection(`$${root}`);
         return { type: root, text: this.text() };
       case 'request':
       case 'response':
+      case 'message':
         return this.parseMessage(root);
       case 'inputs':
       case 'outputs': {
@@ -126,9 +128,13 @@ class ExpressionParser {
       }
       case 'query':
       case 'path': {
-        if (source === 'response') {
+        if (source !== 'request') {
           this.pos = partStart;
-          return this.fail(`"$response.${part}" does not exist (a response has header and body)`);
+          return this.fail(
+            source === 'response'
+              ? `"$response.${part}" does not exist (a response has header and body)`
+              : `"$message.${part}" does not exist (a message has header and payload)`,
+          );
         }
         this.expect('.', `"." and a parameter name after "$request.${part}"`);
         // Parameter values are strings, so navigation is pointless; let names such as
@@ -139,7 +145,17 @@ class ExpressionParser {
         );
         return { type: part, name, text: this.text() };
       }
+      case 'payload':
       case 'body': {
+        // Arazzo 1.1.0 ABNF: a message has a `payload`, requests and responses a `body`.
+        if ((part === 'payload') !== (source === 'message')) {
+          this.pos = partStart;
+          return this.fail(
+            source === 'message'
+              ? 'a message has header and payload'
+              : `expected header, query, path or body after "$${source}."`,
+          );
+        }
         const selection = this.parseSelection();
         return { type: 'body', source, ...selection, text: this.text() };
       }

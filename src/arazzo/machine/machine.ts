@@ -4,6 +4,7 @@
  * passes `nowMs`), so the Temporal workflow can drive it deterministically and tests can drive it
  * with canned responses.
  */
+import { extensionValue, RUN_OPTIONS_EXTENSION } from '../extensions.js';
 import type { ExpressionContext } from '../context.js';
 import { evaluateCriteria } from '../criteria/index.js';
 import { evaluateExpression } from '../expressions/index.js';
@@ -71,6 +72,7 @@ export function contextFor(
     steps: state.steps,
     workflows: state.workflows,
     sourceDescriptions,
+    ...(typeof plan.document.$self === 'string' ? { self: plan.document.$self } : {}),
     components: (plan.document.components ?? {}) as unknown as JsonObject,
     ...exchange,
   };
@@ -168,7 +170,8 @@ function runWorkflow(
 
 /** The delay before re-entering a step already run: the poll interval, with optional backoff. */
 function pollDelaySeconds(plan: ExecutionPlan, step: Step, previousVisits: number): number {
-  const own = step['x-arazzo-temporal'] as { pollIntervalSeconds?: number } | undefined;
+  // Plans recorded before the rename carry the old name (x-arazzo-temporal); both are read.
+  const own = extensionValue(step, RUN_OPTIONS_EXTENSION) as { pollIntervalSeconds?: number } | undefined;
   const { pollBackoff, maxPollIntervalSeconds } = plan.options;
   const interval = own?.pollIntervalSeconds ?? plan.options.pollIntervalSeconds;
   const grown = interval * Math.pow(pollBackoff, Math.max(0, previousVisits - 1));

@@ -41,7 +41,7 @@ export interface ApiFaultsOptions {
   errorStatuses?: number[];
 }
 
-const FAST = { 'x-arazzo-temporal': { pollIntervalSeconds: 0.05 } };
+const FAST = { 'x-temporal': { pollIntervalSeconds: 0.05 } };
 const ROWS = 100;
 const BYTES = 10240;
 

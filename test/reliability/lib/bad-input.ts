@@ -181,18 +181,18 @@ export function inputCases(): InputCase[] {
     bad('inputs a number', 42, /inputs|object/),
     bad(
       'run option negative',
-      { connectionId: UUID, 'x-arazzo-temporal': { pollIntervalSeconds: -1 } },
+      { connectionId: UUID, 'x-temporal': { pollIntervalSeconds: -1 } },
       /pollIntervalSeconds/,
     ),
     bad(
       'run option unknown (baseUrl)',
-      { connectionId: UUID, 'x-arazzo-temporal': { baseUrl: 'http://127.0.0.1:1' } },
+      { connectionId: UUID, 'x-temporal': { baseUrl: 'http://127.0.0.1:1' } },
       /baseUrl/,
     ),
-    bad('run options a string', { connectionId: UUID, 'x-arazzo-temporal': 'fast' }, /x-arazzo-temporal/),
+    bad('run options a string', { connectionId: UUID, 'x-temporal': 'fast' }, /x-temporal/),
     bad(
       'run option wrong type',
-      { connectionId: UUID, 'x-arazzo-temporal': { callRetryWindowSeconds: 'x' } },
+      { connectionId: UUID, 'x-temporal': { callRetryWindowSeconds: 'x' } },
       /callRetryWindowSeconds/,
     ),
     bad('reset: connectionId missing', {}, /connectionId/, 'reset-and-resync'),
@@ -387,7 +387,7 @@ export async function runBadInput(options: {
     const goodHandle = await temporal.client.workflow.start('trigger-sync-and-poll', {
       taskQueue,
       workflowId: `${options.label}-good-${Date.now()}`,
-      args: [{ connectionId: good, 'x-arazzo-temporal': { pollIntervalSeconds: 0.05 } }],
+      args: [{ connectionId: good, 'x-temporal': { pollIntervalSeconds: 0.05 } }],
     });
     const foreign = () =>
       simulator

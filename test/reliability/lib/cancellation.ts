@@ -62,7 +62,7 @@ export async function runCancellation(options: {
         {
           taskQueue,
           workflowId: `${tag}-${i}`,
-          args: [{ connectionId, 'x-arazzo-temporal': { pollIntervalSeconds: 0.05 } }],
+          args: [{ connectionId, 'x-temporal': { pollIntervalSeconds: 0.05 } }],
         },
       );
       runs.push({ kind, connectionId, handle });

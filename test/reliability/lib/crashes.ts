@@ -37,7 +37,7 @@ export interface CrashOptions {
   deadlineSeconds: number;
 }
 
-const FAST = { 'x-arazzo-temporal': { pollIntervalSeconds: 0.05 } };
+const FAST = { 'x-temporal': { pollIntervalSeconds: 0.05 } };
 
 export async function runCrashes(options: CrashOptions): Promise<Record<string, unknown>> {
   const started = Date.now();

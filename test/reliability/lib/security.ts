@@ -29,7 +29,7 @@ import {
 } from './harness.js';
 import { everyWorkerOutput, projectRoot, startWorker, until, type WorkerProcess } from './processes.js';
 
-const FAST = { 'x-arazzo-temporal': { pollIntervalSeconds: 0.05 } };
+const FAST = { 'x-temporal': { pollIntervalSeconds: 0.05 } };
 
 async function outcome(
   client: Client,
@@ -124,10 +124,10 @@ export async function runSecurity(options: { label: string; pathCases?: number }
         ...FAST,
         sourceDescriptions: [{ name: 'airbyteApi', url: trap.url, type: 'openapi' }],
       },
-      { connectionId: c, 'x-arazzo-temporal': { pollIntervalSeconds: 0.05, baseUrl: trap.url } },
+      { connectionId: c, 'x-temporal': { pollIntervalSeconds: 0.05, baseUrl: trap.url } },
       {
         connectionId: c,
-        'x-arazzo-temporal': { pollIntervalSeconds: 0.05, sourceDescriptions: { airbyteApi: trap.url } },
+        'x-temporal': { pollIntervalSeconds: 0.05, sourceDescriptions: { airbyteApi: trap.url } },
       },
       {
         connectionId: c,
