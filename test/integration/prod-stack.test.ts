@@ -76,9 +76,7 @@ function start(queue: string, type: string, input: Record<string, unknown>): Pro
   return client.workflow.start(type, {
     taskQueue: queue,
     workflowId: `${type}-${process.pid}-${++counter}`,
-    args: [
-      queue === CATALOG_QUEUE ? { 'x-temporal': { pollIntervalSeconds: 0.05 }, ...input } : input,
-    ],
+    args: [queue === CATALOG_QUEUE ? { 'x-temporal': { pollIntervalSeconds: 0.05 }, ...input } : input],
   });
 }
 
