@@ -235,9 +235,24 @@ export function createHttpActivities(deps: HttpActivityDeps): {
       // Airbyte answers a sync created while one is queued with that job (200): it is not ours.
       const created = adopt === undefined ? undefined : createdAtMs(result.body, adopt);
       if (adopt && created !== undefined && result.statusCode >= 200 && result.statusCode < 300) {
-        if (created < sentAtMs - ADOPT_CLOCK_SLACK_MS) {
-          const id = getByPointer(result.body, adopt.idPointer);
-          if (id.ok) return { ...result, adopted: { reason: 'conflict', resourceId: id.value } };
+        const id = getByPointer(result.body, adopt.idPointer);
+        if (created < sentAtMs - ADOPT_CLOCK_SLACK_MS && id.ok) {
+          // The same choice as for a 409: attach to it, wait for it to end, or fail.
+          const said = `answered with ${JSON.stringify(id.value)}, created before our request (already queued)`;
+          if (adopt.onConflict === 'fail')
+            throw ApplicationFailure.nonRetryable(`${request.operation} ${said}`, 'ResourceConflict');
+          if (adopt.onConflict === 'wait') {
+            throw ApplicationFailure.create({
+              message: `${request.operation} ${said}; waiting for it to end`,
+              type: 'ResourceBusy',
+              nextRetryDelay: BUSY_RETRY_DELAY,
+            });
+          }
+          log.info('The server answered with a job it already had; attached to it', {
+            operation: request.operation,
+            resourceId: id.value,
+          });
+          return { ...result, adopted: { reason: 'conflict', resourceId: id.value } };
         }
       }
       return result;

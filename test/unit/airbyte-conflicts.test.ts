@@ -255,6 +255,15 @@ describe('409s, adoption and slow creates against the simulator', { timeout: 120
       resourceId: (first.body as { jobId: number }).jobId,
     });
     assert.equal(sim.jobs(connectionId).length, 1);
+    // onConflict: fail treats it as the conflict it is.
+    const failure = await failureOf(
+      run(activities, {
+        request: create(connectionId),
+        adopt: adoptFor(connectionId, 'sync', { onConflict: 'fail' }),
+      }),
+    );
+    assert.equal(failure.type, 'ResourceConflict');
+    assert.equal(failure.nonRetryable, true);
   });
 
   // The client gives up after 300 ms; the server creates the job after `delay` whatever happens.
