@@ -7,9 +7,17 @@ import type { SimulatorCore } from './core.js';
 import { jsonReply } from './http-io.js';
 import type { Reply } from './http-io.js';
 import { isUuid } from './list-jobs-query.js';
-import type { ClockMode, FaultSettings, Scenario, ScriptedFault } from './types.js';
+import type { ClockMode, ConnectionState, FaultSettings, Scenario, ScriptedFault } from './types.js';
 
 export const CONTROL_PREFIX = '/_sim';
+
+const CONNECTION_STATES: readonly ConnectionState[] = [
+  'active',
+  'inactive',
+  'deprecated',
+  'workflow-deleted',
+  'creation-times-out',
+];
 
 const SCRIPTED_KINDS = new Set(['status', 'reset', 'rateLimit', 'latency', 'slow']);
 
@@ -46,7 +54,7 @@ export function handleControlRequest(
     case 'POST connections': {
       const input = body === undefined ? {} : body;
       if (!isObject(input)) return error(400, 'Expected a JSON object');
-      const { connectionId, workspaceId, scenario, faults } = input;
+      const { connectionId, workspaceId, scenario, faults, state } = input;
       if (connectionId !== undefined && (typeof connectionId !== 'string' || !isUuid(connectionId))) {
         return error(400, 'connectionId must be a UUID');
       }
@@ -55,6 +63,9 @@ export function handleControlRequest(
       }
       if (scenario !== undefined && !isObject(scenario)) return error(400, 'scenario must be an object');
       if (faults !== undefined && !isObject(faults)) return error(400, 'faults must be an object');
+      if (state !== undefined && !CONNECTION_STATES.includes(state as ConnectionState)) {
+        return error(400, `state must be one of ${CONNECTION_STATES.join(', ')}`);
+      }
       return jsonReply(
         201,
         core.store.addConnection({
@@ -62,6 +73,7 @@ export function handleControlRequest(
           ...(workspaceId === undefined ? {} : { workspaceId }),
           ...(scenario === undefined ? {} : { scenario: scenario as Scenario }),
           ...(faults === undefined ? {} : { faults }),
+          ...(state === undefined ? {} : { state: state as ConnectionState }),
         }),
       );
     }

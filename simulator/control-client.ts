@@ -6,6 +6,7 @@ import type { FaultsSnapshot } from './core.js';
 import type {
   ClockMode,
   ConnectionInfo,
+  ConnectionState,
   FaultConfig,
   FaultSettings,
   JobCounts,
@@ -24,6 +25,7 @@ export interface ControlClient {
     workspaceId?: string;
     scenario?: Scenario;
     faults?: FaultConfig;
+    state?: ConnectionState;
   }): Promise<ConnectionInfo>;
   connection(connectionId: string): Promise<(ConnectionInfo & { counts: JobCounts }) | undefined>;
   connections(): Promise<Array<ConnectionInfo & { counts: JobCounts }>>;

@@ -44,6 +44,7 @@ export class SimulatorCore {
       autoCreateConnections: options.autoCreateConnections ?? false,
       notFoundStatus: options.notFoundStatus ?? 404,
       cancelTerminalStatus: options.cancelTerminalStatus ?? 409,
+      ...orderByBehaviour(options.airbyteVersion),
     };
     if (options.faults) this.faults.configure(options.faults);
   }
@@ -93,4 +94,19 @@ export class SimulatorCore {
     this.log.clear();
     if (this.options.faults) this.faults.configure(this.options.faults);
   }
+}
+
+/**
+ * How `listJobs` answers an `orderBy` on the given Airbyte version: from 0.53.1 it parses (commit
+ * 8bff2c60df "Fix jobs order by AGAIN"); 0.53.0 answers 400 (`Enums.toEnum` of a missing group);
+ * 0.50.18–0.52.x fail with a 500 (`OrderByFieldEnum.valueOf("createdAt")`).
+ */
+export function orderByBehaviour(version: string | undefined): { orderByBroken?: 400 | 500 } {
+  if (version === undefined) return {};
+  const parts = /^v?(\d+)\.(\d+)\.(\d+)$/.exec(version.trim());
+  if (!parts) throw new Error(`airbyteVersion must look like 0.53.1, got "${version}"`);
+  const [major, minor, patch] = parts.slice(1).map(Number) as [number, number, number];
+  const n = major * 1_000_000 + minor * 1_000 + patch;
+  if (n >= 53_001) return {};
+  return n >= 53_000 ? { orderByBroken: 400 } : { orderByBroken: 500 };
 }

@@ -87,7 +87,11 @@ export function parseListJobsQuery(query: URLSearchParams): ParsedListQuery {
   }
   const orderBy = query.get('orderBy');
   if (orderBy !== null) {
+    // JobsHelper.orderByToFieldAndMethod: the field is matched loosely, the direction only as
+    // upper-case ASC or DESC (`([a-zA-Z0-9]+)\|(ASC|DESC)`).
     const match = /^(createdAt|updatedAt)\|(ASC|DESC)$/i.exec(orderBy);
+    if (match && match[2] !== 'ASC' && match[2] !== 'DESC')
+      return { ok: false, message: `Invalid order by clause provided: ${orderBy}` };
     if (!match)
       return {
         ok: false,
@@ -102,15 +106,16 @@ export function parseListJobsQuery(query: URLSearchParams): ParsedListQuery {
 }
 
 /**
- * Page links as Airbyte builds them: `next` whenever the page is full (even if nothing follows),
- * `previous` whenever the offset is past 0.
+ * Page links as Airbyte builds them (`PaginationMapper.getNextUrl/getPreviousUrl`): `next` whenever
+ * the page is not empty (even if nothing follows), `previous` whenever the offset is past 0, and a
+ * missing link as `""`.
  */
 export function pageLinks(
   jobsUrl: string,
   query: URLSearchParams,
   filter: JobListFilter,
   pageSize: number,
-): { next?: string; previous?: string } {
+): { next: string; previous: string } {
   const link = (offset: number): string => {
     const kept = new URLSearchParams();
     for (const name of ['connectionId', 'jobType', 'workspaceIds']) {
@@ -121,7 +126,7 @@ export function pageLinks(
     return `${jobsUrl}?${kept.toString()}`;
   };
   return {
-    ...(pageSize >= filter.limit ? { next: link(filter.offset + filter.limit) } : {}),
-    ...(filter.offset > 0 ? { previous: link(Math.max(0, filter.offset - filter.limit)) } : {}),
+    next: pageSize > 0 ? link(filter.offset + filter.limit) : '',
+    previous: filter.offset > 0 ? link(Math.max(0, filter.offset - filter.limit)) : '',
   };
 }

@@ -14,7 +14,8 @@ const USAGE = `Airbyte public API simulator
 
   npm run sim -- [--port 8090] [--host 127.0.0.1] [--auth none|token|client-credentials|basic]
                  [--token T] [--client-id ID --client-secret S] [--token-ttl SECONDS]
-                 [--clock wall|polls] [--demo] [--auto-create] [--not-found 404|403] [--quiet]
+                 [--clock wall|polls] [--demo] [--auto-create] [--not-found 404|403]
+                 [--airbyte-version 0.53.0] [--quiet]
 `;
 
 /** Connections created by --demo, with fixed ids so scripts and docs can name them. */
@@ -65,6 +66,7 @@ async function main(): Promise<void> {
       demo: { type: 'boolean' },
       'auto-create': { type: 'boolean' },
       'not-found': { type: 'string' },
+      'airbyte-version': { type: 'string' },
       quiet: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -101,6 +103,9 @@ async function main(): Promise<void> {
     auth,
     clock,
     notFoundStatus: notFound,
+    ...((values['airbyte-version'] ?? env['SIM_AIRBYTE_VERSION'])
+      ? { airbyteVersion: values['airbyte-version'] ?? env['SIM_AIRBYTE_VERSION'] }
+      : {}),
     autoCreateConnections: values['auto-create'] ?? env['SIM_AUTO_CREATE'] === '1',
     ...(values.quiet
       ? {}

@@ -73,6 +73,27 @@ export const problems = {
     problem(409, 'try-again-later', 'try-again-later', 'Please try again later.', {
       message: `A sync is already running for: ${connectionId}`,
     }),
+  /**
+   * 409 try-again-later with another message: `TemporalClient` reports a deleted connection
+   * manager workflow (WORKFLOW_DELETED) as a `ValueConflictKnownException` too.
+   */
+  workflowDeleted: (connectionId: string): Problem =>
+    problem(409, 'try-again-later', 'try-again-later', 'Please try again later.', {
+      message: `The connection manager workflow for connection ${connectionId} is deleted, so no further operations cannot be performed on it.`,
+    }),
+  /**
+   * `ConfigClientErrorHandler` answers every `IllegalStateException` but a failed cancellation
+   * with this fixed message (DEFAULT_CONFLICT_MESSAGE): inactive connection, job creation timeout.
+   */
+  couldNotFulfill: (): Problem =>
+    problem(409, '409-state-conflict', 'state-conflict', 'State conflict', {
+      message: 'Could not fulfill request',
+    }),
+  /** `ConfigClientErrorHandler.JOB_NOT_RUNNING_MESSAGE`: a cancel with no job running on the connection. */
+  jobNotRunning: (): Problem =>
+    problem(409, '409-state-conflict', 'state-conflict', 'State conflict', {
+      message: 'Job is not currently running',
+    }),
   stateConflict: (message: string): Problem =>
     problem(409, '409-state-conflict', 'state-conflict', 'State conflict', { message }),
   unprocessable: (message: string): Problem =>

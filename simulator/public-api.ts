@@ -70,6 +70,8 @@ export interface ApiContext {
   autoCreateConnections: boolean;
   notFoundStatus: 404 | 403;
   cancelTerminalStatus: 409 | 500;
+  /** Set when behaving like Airbyte before 0.53.1: how a `listJobs` with `orderBy` fails. */
+  orderByBroken?: 400 | 500;
 }
 
 /** What a request is about, known before it is handled (for the log and per-connection faults). */
@@ -149,6 +151,15 @@ function createJob(ctx: ApiContext, request: ApiRequest): Reply {
   const result = ctx.store.createJob(connectionId, jobType);
   if (result.kind === 'unknownConnection') return notFound(ctx, 'connection', connectionId);
   if (result.kind === 'conflict') return problemReply(problems.tryAgainLater(connectionId));
+  if (result.kind === 'refused') {
+    // A sync meets the deleted workflow as WORKFLOW_DELETED (try-again-later); a reset as UNKNOWN
+    // (TemporalClient.resetConnection), which ConfigClientErrorHandler turns into the fixed message.
+    return problemReply(
+      result.state === 'workflow-deleted' && jobType === 'sync'
+        ? problems.workflowDeleted(connectionId.toLowerCase())
+        : problems.couldNotFulfill(),
+    );
+  }
   return jsonReply(200, result.job);
 }
 
@@ -165,13 +176,25 @@ function cancelJob(ctx: ApiContext, request: ApiRequest): Reply {
   const result = ctx.store.cancelJob(jobId);
   if (result.kind === 'notFound') return notFound(ctx, 'job', String(jobId));
   if (result.kind === 'cancelled') return jsonReply(200, result.job);
-  const message = `Job ${jobId} has already ended with status ${result.status} and cannot be cancelled.`;
+  // Nothing running on the connection: Airbyte's cancellation fails and ConfigClientErrorHandler
+  // answers JOB_NOT_RUNNING_MESSAGE; some deployments have been seen answering 500 instead.
   return problemReply(
-    ctx.cancelTerminalStatus === 500 ? problems.unexpected(message) : problems.stateConflict(message),
+    ctx.cancelTerminalStatus === 500
+      ? problems.unexpected('Job is not currently running')
+      : problems.jobNotRunning(),
   );
 }
 
 function listJobs(ctx: ApiContext, request: ApiRequest): Reply {
+  const orderBy = request.query.get('orderBy');
+  if (orderBy !== null && ctx.orderByBroken !== undefined) {
+    // Before 0.53.1 the orderBy regex lacked its escape: `createdAt|DESC` never parsed.
+    return problemReply(
+      ctx.orderByBroken === 400
+        ? problems.badRequest(`Invalid order by clause provided: ${orderBy}`)
+        : problems.unexpected(`No enum constant OrderByFieldEnum.${orderBy.split('|')[0] ?? ''}`),
+    );
+  }
   const parsed = parseListJobsQuery(request.query);
   if (!parsed.ok) return problemReply(problems.badRequest(parsed.message));
   const data = ctx.store.listJobs(parsed.filter);

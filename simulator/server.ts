@@ -18,6 +18,7 @@ import type { ApiRequest } from './public-api.js';
 import type {
   ClockMode,
   ConnectionInfo,
+  ConnectionState,
   FaultConfig,
   FaultSettings,
   JobCounts,
@@ -53,6 +54,8 @@ export interface Simulator {
     workspaceId?: string;
     scenario?: Scenario;
     faults?: FaultConfig;
+    /** Why Airbyte would refuse a job on it (default `active`). */
+    state?: ConnectionState;
   }): ConnectionInfo;
   connections(): ConnectionInfo[];
   setFaults(settings: FaultSettings): void;

@@ -9,6 +9,7 @@ import { isoDuration, isoSeconds } from './time-format.js';
 import type {
   ClockMode,
   ConnectionInfo,
+  ConnectionState,
   FaultConfig,
   JobCounts,
   JobResponse,
@@ -44,6 +45,7 @@ interface ConnectionRecord {
   workspaceId: string;
   scenario: Scenario;
   faults?: FaultConfig;
+  state: ConnectionState;
   jobIds: number[];
   /** The newest job; the only one that can be non-terminal. */
   latestJobId?: number;
@@ -74,11 +76,18 @@ export interface JobListFilter {
 }
 
 export type CreateJobResult =
-  { kind: 'created'; job: JobResponse } | { kind: 'conflict' } | { kind: 'unknownConnection' };
+  | { kind: 'created'; job: JobResponse }
+  /** A sync asked for while one is queued: Airbyte answers 200 with that job (see createJob). */
+  | { kind: 'existing'; job: JobResponse }
+  | { kind: 'conflict' }
+  /** The connection refuses jobs (see ConnectionState). */
+  | { kind: 'refused'; state: Exclude<ConnectionState, 'active'> }
+  | { kind: 'unknownConnection' };
 
 export type CancelJobResult =
-  | { kind: 'cancelled'; job: JobResponse }
-  | { kind: 'terminal'; status: JobStatus; connectionId: string }
+  /** `job` is the job asked for, read again after the connection's current job was cancelled. */
+  | { kind: 'cancelled'; job: JobResponse; cancelledJobId: number }
+  | { kind: 'notRunning'; connectionId: string }
   | { kind: 'notFound' };
 
 export interface StoreOptions {
@@ -135,12 +144,14 @@ export class SimulatorStore {
     workspaceId?: string;
     scenario?: Scenario;
     faults?: FaultConfig;
+    state?: ConnectionState;
   }): ConnectionInfo {
     const connectionId = (input.connectionId ?? randomUUID()).toLowerCase();
     const existing = this.connections.get(connectionId);
     if (existing) {
       if (input.scenario) existing.scenario = input.scenario;
       if (input.faults) existing.faults = input.faults;
+      if (input.state) existing.state = input.state;
       return this.connectionInfo(existing);
     }
     const record: ConnectionRecord = {
@@ -148,6 +159,7 @@ export class SimulatorStore {
       workspaceId: input.workspaceId ?? DEFAULT_WORKSPACE_ID,
       scenario: input.scenario ?? this.options.defaultScenario,
       ...(input.faults ? { faults: input.faults } : {}),
+      state: input.state ?? 'active',
       jobIds: [],
       jobsOfType: { sync: 0, reset: 0 },
       conflicts: 0,
@@ -186,16 +198,26 @@ export class SimulatorStore {
 
   /**
    * Airbyte's rules: one non-terminal job per connection; a sync while one runs is a conflict;
-   * a reset or clear cancels the running job and starts; a clear is recorded as a reset.
+   * a sync while one is queued answers that job (`TemporalClient.startNewManualSyncAndWaitForJobId`:
+   * "manual sync job already created"); a reset or clear cancels the running job and starts; a
+   * clear is recorded as a reset. A sync on a connection that is not active is refused
+   * (`SchedulerHandler.submitManualSyncToWorker`), and so is any job once its workflow is deleted.
    */
   createJob(connectionIdInput: string, requested: Exclude<RequestedJobType, 'refresh'>): CreateJobResult {
     const connection = this.connections.get(connectionIdInput.toLowerCase());
     if (!connection) return { kind: 'unknownConnection' };
+    const refusal = refusalOf(connection.state, requested);
+    if (refusal) {
+      connection.conflicts += 1;
+      return { kind: 'refused', state: refusal };
+    }
     const now = this.now();
     const latest =
       connection.latestJobId === undefined ? undefined : this.jobsById.get(connection.latestJobId);
-    if (latest && !TERMINAL_STATUSES.has(this.state(latest, now).status)) {
+    const latestStatus = latest ? this.state(latest, now).status : undefined;
+    if (latest && latestStatus !== undefined && !TERMINAL_STATUSES.has(latestStatus)) {
       if (requested === 'sync') {
+        if (latestStatus === 'queued') return { kind: 'existing', job: this.response(latest, now) };
         connection.conflicts += 1;
         return { kind: 'conflict' };
       }
@@ -236,19 +258,26 @@ export class SimulatorStore {
     return this.response(job, this.now());
   }
 
+  /**
+   * Cancel is connection-wide, as in Airbyte: `SchedulerHandler.submitCancellationToWorker` reads
+   * the job only for its scope (the connection) and `TemporalClient.startNewCancellation` cancels
+   * the connection's current job, whatever its id; the answer is the job asked for, read again.
+   * With no job running on the connection the cancellation fails: "Job is not currently running".
+   */
   cancelJob(jobId: number): CancelJobResult {
     const job = this.jobsById.get(jobId);
     if (!job) return { kind: 'notFound' };
     const now = this.now();
-    const { status } = this.state(job, now);
-    if (TERMINAL_STATUSES.has(status)) {
-      const connection = this.connections.get(job.connectionId);
+    const connection = this.connections.get(job.connectionId);
+    const current =
+      connection?.latestJobId === undefined ? undefined : this.jobsById.get(connection.latestJobId);
+    if (!current || TERMINAL_STATUSES.has(this.state(current, now).status)) {
       if (connection) connection.cancelTerminalAttempts += 1;
-      return { kind: 'terminal', status, connectionId: job.connectionId };
+      return { kind: 'notRunning', connectionId: job.connectionId };
     }
-    job.cancelledAtMs = now;
-    job.cancelledByClient = true;
-    return { kind: 'cancelled', job: this.response(job, now) };
+    current.cancelledAtMs = now;
+    current.cancelledByClient = true;
+    return { kind: 'cancelled', job: this.response(job, now), cancelledJobId: current.jobId };
   }
 
   /** Filters, orders and pages jobs (`GET /jobs`). */
@@ -340,6 +369,7 @@ export class SimulatorStore {
       workspaceId: record.workspaceId,
       scenario: record.scenario,
       ...(record.faults ? { faults: record.faults } : {}),
+      ...(record.state === 'active' ? {} : { state: record.state }),
     };
   }
 
@@ -371,7 +401,11 @@ export class SimulatorStore {
     return this.toResponse(job, this.state(job, now), now);
   }
 
-  /** Airbyte's JobResponse: `lastUpdatedAt` only once terminal, no `duration` before an attempt started. */
+  /**
+   * Airbyte's JobResponse (`JobResponseMapper.fromJobRead`): `lastUpdatedAt` only once terminal,
+   * `duration` for every status but `pending` (updatedAt − createdAt), committed counts from the
+   * job's aggregated stats whatever its status (a failed job reports what it committed).
+   */
   private toResponse(job: JobRecord, state: JobState, now: number): JobResponse {
     const response: JobResponse = {
       jobId: job.jobId,
@@ -381,14 +415,27 @@ export class SimulatorStore {
       connectionId: job.connectionId,
     };
     if (state.endedAtMs !== undefined) response.lastUpdatedAt = isoSeconds(state.endedAtMs);
-    const attemptStarted = state.status !== 'pending' && state.status !== 'queued';
-    if (attemptStarted) response.duration = isoDuration((state.endedAtMs ?? now) - job.createdAtMs);
-    if (state.status === 'succeeded') {
+    if (state.status !== 'pending') {
+      response.duration = isoDuration((state.endedAtMs ?? now) - job.createdAtMs);
+    }
+    if (state.status === 'succeeded' || state.status === 'failed') {
       if (job.plan.bytesSynced !== null) response.bytesSynced = job.plan.bytesSynced;
       if (job.plan.rowsSynced !== null) response.rowsSynced = job.plan.rowsSynced;
     }
     return response;
   }
+}
+
+/** The refusal a connection in `state` gives to a job of `requested` type, if any. */
+function refusalOf(
+  state: ConnectionState,
+  requested: Exclude<RequestedJobType, 'refresh'>,
+): Exclude<ConnectionState, 'active'> | undefined {
+  if (state === 'active') return undefined;
+  // Only the sync path checks that the connection is active and waits for the job id; a reset of
+  // an inactive connection goes through (SchedulerHandler.submitResetConnectionToWorker).
+  if (requested !== 'sync' && state !== 'workflow-deleted') return undefined;
+  return state;
 }
 
 function inRange(value: number, start: number | undefined, end: number | undefined): boolean {

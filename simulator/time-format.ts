@@ -1,8 +1,12 @@
 /** Time formats of the Airbyte public API. */
 
-/** UTC ISO date-time at second precision (`2023-03-25T01:30:50Z`), as Airbyte sends `startTime`. */
+/**
+ * UTC ISO date-time at second precision (`2023-03-25T01:30:50Z`), as Airbyte sends `startTime`:
+ * `JobResponseMapper` formats it with `OffsetDateTime.toString()`, which leaves the seconds out
+ * when they are zero (`2024-05-01T10:15Z`).
+ */
 export function isoSeconds(ms: number): string {
-  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z').replace(/:00Z$/, 'Z');
 }
 
 /** ISO-8601 duration at second precision (`PT8H6M12S`, `PT0S`), as Airbyte sends `duration`. */

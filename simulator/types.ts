@@ -140,6 +140,13 @@ export interface SimulatorOptions {
   notFoundStatus?: 404 | 403;
   /** Status for `DELETE` of a job that already ended: 409 state-conflict (default) or 500. */
   cancelTerminalStatus?: 409 | 500;
+  /**
+   * The Airbyte version to behave like, for behaviours that changed (default: current). Below
+   * 0.53.1 the jobs list cannot parse `orderBy=createdAt|DESC` (`JobsController.orderByToFieldAndMethod`
+   * used the regex `([a-zA-Z0-9]+)|(ASC|DESC)` until commit 8bff2c60df, "Fix jobs order by AGAIN"):
+   * 0.53.0 answers 400 "Invalid order by clause provided: …", 0.50.18–0.52.x a 500.
+   */
+  airbyteVersion?: string;
   /** First job id handed out; default 1. */
   firstJobId?: number;
   /** Request log capacity (oldest entries dropped); default 100 000. */
@@ -171,11 +178,28 @@ export interface RequestLogEntry {
   durationMs: number;
 }
 
+/**
+ * Why Airbyte would refuse to start a job on a connection (default `active`: it starts). Each maps
+ * to the answer Airbyte's server gives (see simulator/README.md, "Behaviours and their sources"):
+ * - `inactive` / `deprecated`: `SchedulerHandler.submitManualSyncToWorker` checks the connection
+ *   is active (an `IllegalStateException`), answered 409 state-conflict "Could not fulfill request";
+ * - `workflow-deleted`: `TemporalClient.startNewManualSync` meets a `DeletedWorkflowException`
+ *   (error code WORKFLOW_DELETED, a `ValueConflictKnownException`), answered 409 try-again-later
+ *   with the exception's message;
+ * - `creation-times-out`: `TemporalClient.startNewManualSyncAndWaitForJobId` gives up waiting for
+ *   the job id ("Timed out waiting for a sync job to be created", code UNKNOWN), answered 409
+ *   state-conflict "Could not fulfill request".
+ */
+export type ConnectionState =
+  'active' | 'inactive' | 'deprecated' | 'workflow-deleted' | 'creation-times-out';
+
 export interface ConnectionInfo {
   connectionId: string;
   workspaceId: string;
   scenario: Scenario;
   faults?: FaultConfig;
+  /** Omitted when `active`. */
+  state?: ConnectionState;
 }
 
 /** A job as the control API shows it: the public JobResponse plus internals. Reading it never advances a poll clock. */

@@ -4,34 +4,8 @@
  * 409 while a sync runs). Pure: the activity runs the lookup request and hands the body here.
  */
 import { getByPointer } from '../arazzo/json-pointer.js';
+import type { AdoptRequest } from '../arazzo/contract.js';
 import type { JsonValue } from '../arazzo/model.js';
-import type { HttpRequestSpec } from '../arazzo/request.js';
-
-/** How to find an existing resource, built by the workflow from `ResourceSpec.adopt` and run options. */
-export interface AdoptSpec {
-  /** The list request (Airbyte `listJobs` for the connection, newest first), already built. */
-  lookup: HttpRequestSpec;
-  /** JSON Pointer to the candidate array in the lookup response (`/data`). */
-  itemsPointer: string;
-  /** JSON Pointer to a candidate's id (`/jobId`). */
-  idPointer: string;
-  /** JSON Pointer to a candidate's status (`/status`). */
-  statusPointer: string;
-  /** Statuses of a resource still in progress. */
-  activeStatuses: string[];
-  /**
-   * When given, a candidate is active unless its status is one of these, so statuses the server
-   * added later (Airbyte's `queued`) still count as active.
-   */
-  terminalStatuses?: string[];
-  /** JSON Pointer to a candidate's creation time (ISO string or epoch seconds/milliseconds). */
-  createdAtPointer?: string;
-  /** Candidate fields (JSON Pointer → value) that must equal the create request's, e.g. `/jobType`. */
-  match?: Record<string, JsonValue>;
-  /** Response statuses that mean "another resource is in the way" (Airbyte: 409). */
-  conflictStatuses: number[];
-  onConflict: 'attach' | 'wait' | 'fail';
-}
 
 /** A candidate chosen for adoption. */
 export interface AdoptionChoice {
@@ -49,13 +23,33 @@ export interface AdoptionChoice {
  */
 export function chooseAdoptable(
   body: JsonValue | undefined,
-  spec: AdoptSpec,
+  spec: AdoptRequest,
   notBeforeMs?: number,
 ): { ok: true; choice: AdoptionChoice } | { ok: false; reason: string } {
+  const items = lookupItems(body, spec);
+  if (!items.ok) return items;
+  return chooseAmong(items.value, spec, notBeforeMs);
+}
+
+/** The candidate array of a lookup response. */
+export function lookupItems(
+  body: JsonValue | undefined,
+  spec: AdoptRequest,
+): { ok: true; value: JsonValue[] } | { ok: false; reason: string } {
   const items = getByPointer(body, spec.itemsPointer);
   if (!items.ok) return { ok: false, reason: items.reason };
   if (!Array.isArray(items.value))
     return { ok: false, reason: `"${spec.itemsPointer}" in the lookup response is not an array` };
+  return { ok: true, value: items.value };
+}
+
+/** Picks the newest active, matching candidate among `list` (see chooseAdoptable). */
+export function chooseAmong(
+  list: JsonValue[],
+  spec: AdoptRequest,
+  notBeforeMs?: number,
+): { ok: true; choice: AdoptionChoice } | { ok: false; reason: string } {
+  const items = { value: list };
 
   const candidates: Array<{
     item: JsonValue;
@@ -80,13 +74,13 @@ export function chooseAdoptable(
   if (newest === undefined) {
     return {
       ok: false,
-      reason: `none of the ${items.value.length} listed items is active${notBeforeMs === undefined ? '' : ' and recent enough'}`,
+      reason: `none of the ${items.value.length} listed items is active${spec.match ? ` with ${JSON.stringify(spec.match)}` : ''}${notBeforeMs === undefined ? '' : ' and recent enough'}`,
     };
   }
   return { ok: true, choice: { item: newest.item, resourceId: newest.resourceId } };
 }
 
-function isActive(item: JsonValue, spec: AdoptSpec): boolean {
+function isActive(item: JsonValue, spec: AdoptRequest): boolean {
   const status = getByPointer(item, spec.statusPointer);
   if (!status.ok || typeof status.value !== 'string') return false;
   if (spec.terminalStatuses !== undefined) return !spec.terminalStatuses.includes(status.value);
@@ -99,6 +93,13 @@ function matches(item: JsonValue, match: Record<string, JsonValue> | undefined):
     if (!actual.ok || JSON.stringify(actual.value) !== JSON.stringify(expected)) return false;
   }
   return true;
+}
+
+/** A candidate's creation time by the spec's `createdAtPointer`, in epoch milliseconds. */
+export function createdAtMs(item: JsonValue | undefined, spec: AdoptRequest): number | undefined {
+  return spec.createdAtPointer === undefined || item === undefined
+    ? undefined
+    : readTime(item, spec.createdAtPointer);
 }
 
 /** Epoch milliseconds of an ISO string or an epoch number (seconds when below 10^11). */
@@ -118,4 +119,24 @@ export function serverMessage(body: JsonValue | undefined): string | undefined {
     if (value.ok && typeof value.value === 'string' && value.value !== '') return value.value;
   }
   return typeof body === 'string' && body !== '' ? body.slice(0, 500) : undefined;
+}
+
+/**
+ * Whether a conflict answer means "one is already running" (Airbyte: 409 try-again-later "A sync is
+ * already running for: …"), by the spec's `conflictMatch` (every pointer's value must match its
+ * regular expression). Without `conflictMatch`, every conflict status does.
+ */
+export function isRunningConflict(body: JsonValue | undefined, spec: AdoptRequest): boolean {
+  for (const [pointer, pattern] of Object.entries(spec.conflictMatch ?? {})) {
+    const value = getByPointer(body, pointer);
+    if (!value.ok || typeof value.value !== 'string') return false;
+    let matcher: RegExp;
+    try {
+      matcher = new RegExp(pattern);
+    } catch {
+      return false;
+    }
+    if (!matcher.test(value.value)) return false;
+  }
+  return true;
 }

@@ -12,6 +12,7 @@ import type { StepResponse } from '../arazzo/machine/state.js';
 import type { HttpRequestSpec } from '../arazzo/request.js';
 import type { Authorizer } from './auth.js';
 import type { SourceConnection } from './config.js';
+import { currentHeartbeatDetails } from './heartbeat-details.js';
 import type { Redactor } from './redact.js';
 
 /** What came back, before any retry decision (a response not adopted from elsewhere). */
@@ -203,7 +204,7 @@ async function sendOnce(
   // Heartbeats are how the server tells this worker about a cancellation; a create call may wait
   // two minutes for its answer.
   // Local activities (polls) have no heartbeats: their cancellation arrives with the workflow task.
-  const beat = activityInfo().isLocal ? () => undefined : () => heartbeat();
+  const beat = activityInfo().isLocal ? () => undefined : () => heartbeat(currentHeartbeatDetails());
   beat();
   const ticker = setInterval(beat, deps.heartbeatIntervalMs);
   try {

@@ -9,25 +9,23 @@ import { activityInfo, log as activityLog } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Got } from 'got';
 import gotDefault from 'got';
+import type { AdoptRequest, CallInput, StepResponse } from '../arazzo/contract.js';
+import { getByPointer } from '../arazzo/json-pointer.js';
 import type { JsonValue } from '../arazzo/model.js';
-import type { StepResponse } from '../arazzo/machine/state.js';
 import type { HttpRequestSpec } from '../arazzo/request.js';
-import { chooseAdoptable, serverMessage } from './adopt.js';
-import type { AdoptSpec } from './adopt.js';
+import { chooseAmong, createdAtMs, isRunningConflict, lookupItems, serverMessage } from './adopt.js';
+import type { AdoptionChoice } from './adopt.js';
 import { createAuthorizer } from './auth.js';
 import type { Authorizer } from './auth.js';
 import type { SourceConnection } from './config.js';
 import { buildUrl, exchange, redactUrl } from './exchange.js';
 import type { Exchange, ExchangeTarget } from './exchange.js';
+import { currentHeartbeatDetails, setHeartbeatDetails } from './heartbeat-details.js';
 import { createRedactor, secretsOfConnections } from './redact.js';
 import type { Redactor } from './redact.js';
 
-/** Input of one operation call. */
-export interface HttpActivityInput {
-  request: HttpRequestSpec;
-  /** Present for calls that create a long-lived resource (an Airbyte job): how to adopt instead of duplicating. */
-  adopt?: AdoptSpec;
-}
+/** Input of one operation call: the contract's message. */
+export type HttpActivityInput = CallInput;
 
 /** The response as the workflow sees it (plain JSON, recorded in history): the machine's own type. */
 export type HttpActivityResult = StepResponse;
@@ -54,6 +52,16 @@ const RETRYABLE_STATUSES = new Set([429, 502, 503, 504]);
 /** Seconds of slack when matching a retry to the resource its earlier attempt may have created: server times have second precision and clocks drift. */
 const ADOPT_CLOCK_SLACK_MS = 5000;
 const BUSY_RETRY_DELAY = '10s';
+/** Answers to a create after which the server may or may not have created the resource. */
+const UNKNOWN_OUTCOME_STATUSES = new Set([500, 502, 504]);
+/** Default settle window after a create whose answer was lost, in multiples of the HTTP timeout. */
+const SETTLE_TIMEOUTS = 5;
+
+/** What a create attempt leaves in its heartbeat details for the next attempt. */
+interface CreateNote {
+  /** When the create request whose outcome is not known yet was sent (epoch ms, worker clock). */
+  createSentAtMs?: number;
+}
 
 /**
  * Creates the operation-call activity with its connections, HTTP client and token caches.
@@ -95,12 +103,48 @@ export function createHttpActivities(deps: HttpActivityDeps): {
     return result;
   };
 
-  /** Runs the lookup and picks a resource; undefined when none qualifies. */
+  /**
+   * Runs the lookup and picks a resource. When the server refuses the lookup's ordering (Airbyte
+   * before 0.53.1 cannot parse `orderBy=createdAt|DESC`: 400 or 500), looks again unordered, page
+   * by page, as the spec's `unorderedFallback` says.
+   */
   const lookup = async (
-    adopt: AdoptSpec,
+    adopt: AdoptRequest,
     notBeforeMs?: number,
-  ): Promise<ReturnType<typeof chooseAdoptable>> => {
+  ): Promise<{ ok: true; choice: AdoptionChoice } | { ok: false; reason: string }> => {
     const listed = await send(adopt.lookup);
+    const fallback = adopt.unorderedFallback;
+    if (fallback && (listed.statusCode === 400 || listed.statusCode === 500)) {
+      log.warn('The server refused the ordered lookup; looking again without ordering', {
+        operation: adopt.lookup.operation,
+        statusCode: listed.statusCode,
+        message: serverMessage(listed.body) ?? null,
+      });
+      const items: JsonValue[] = [];
+      for (let page = 0; page < fallback.maxPages; page++) {
+        const query = adopt.lookup.query.filter(
+          ([name]) =>
+            !fallback.dropParameters.includes(name) &&
+            name !== fallback.limitParameter &&
+            name !== fallback.offsetParameter,
+        );
+        query.push([fallback.limitParameter, String(fallback.pageSize)]);
+        query.push([fallback.offsetParameter, String(page * fallback.pageSize)]);
+        const pageResult = await send({ ...adopt.lookup, query });
+        failUnlessListed(adopt, pageResult);
+        const found = lookupItems(pageResult.body, adopt);
+        if (!found.ok) return found;
+        items.push(...found.value);
+        if (found.value.length < fallback.pageSize) break;
+      }
+      return chooseAmong(items, adopt, notBeforeMs);
+    }
+    failUnlessListed(adopt, listed);
+    const found = lookupItems(listed.body, adopt);
+    return found.ok ? chooseAmong(found.value, adopt, notBeforeMs) : found;
+  };
+
+  const failUnlessListed = (adopt: AdoptRequest, listed: Exchange): void => {
     throwIfRetryableStatus(listed, now, redactor, true);
     if (listed.statusCode < 200 || listed.statusCode > 299) {
       const message = `Looking up ${adopt.lookup.operation} to avoid a duplicate failed: ${listed.method} ${listed.url} answered ${listed.statusCode}`;
@@ -112,7 +156,6 @@ export function createHttpActivities(deps: HttpActivityDeps): {
             redactor.value({ statusCode: listed.statusCode, body: listed.body ?? null }),
           );
     }
-    return chooseAdoptable(listed.body, adopt, notBeforeMs);
   };
 
   const adopted = (
@@ -139,26 +182,46 @@ export function createHttpActivities(deps: HttpActivityDeps): {
   return {
     async callOperation(input: HttpActivityInput): Promise<HttpActivityResult> {
       const { request, adopt } = input;
-      targetFor(request);
+      const target = targetFor(request);
       const info = activityInfo();
       if (adopt !== undefined && info.attempt > 1) {
         // An earlier attempt may have created the resource before failing (client timeout while
-        // the server kept working): look for it before creating another.
-        const found = await lookup(adopt, info.scheduledTimestampMs - ADOPT_CLOCK_SLACK_MS);
+        // the server kept working): look for it before EVERY retry, whatever the time elapsed.
+        const note = readCreateNote(currentHeartbeatDetails());
+        const sentAtMs = note.createSentAtMs ?? info.scheduledTimestampMs;
+        const found = await lookup(adopt, sentAtMs - ADOPT_CLOCK_SLACK_MS);
         if (found.ok) return adopted(request, 'unknown-outcome', found.choice.item, found.choice.resourceId);
+        // A create whose answer was lost may still be under way on the server (Airbyte has been
+        // seen to take minutes): until the settle window after it has passed, only look again.
+        const settleMs =
+          adopt.settleSeconds !== undefined && adopt.settleSeconds > 0
+            ? adopt.settleSeconds * 1000
+            : SETTLE_TIMEOUTS * target.connection.timeoutMs;
+        if (note.createSentAtMs !== undefined) {
+          const leftMs = note.createSentAtMs + settleMs - now();
+          if (leftMs > 0) {
+            throw ApplicationFailure.create({
+              message: `${request.operation}: the outcome of the create sent ${Math.round((now() - note.createSentAtMs) / 1000)} s ago is unknown and no resource from it was found yet (${found.reason}); looking again before any new create (settle window ${Math.round(settleMs / 1000)} s)`,
+              type: 'CreateOutcomeUnknown',
+              nextRetryDelay: Math.max(1000, Math.min(leftMs, target.connection.timeoutMs)),
+            });
+          }
+        }
         log.info('No resource from an earlier attempt found; sending the request', {
           operation: request.operation,
           reason: found.reason,
         });
       }
+      const sentAtMs = now();
+      if (adopt !== undefined) setHeartbeatDetails({ createSentAtMs: sentAtMs } satisfies CreateNote);
       let result: Exchange;
       try {
         result = await send(request);
       } catch (error) {
-        throw adopt === undefined
-          ? error
-          : delayedForInFlightCreate(error, 2 * targetFor(request).connection.timeoutMs);
+        throw adopt === undefined ? error : delayedForInFlightCreate(error, 2 * target.connection.timeoutMs);
       }
+      // A definite answer: nothing of this attempt is left in flight for the next one to wait for.
+      if (adopt !== undefined && !UNKNOWN_OUTCOME_STATUSES.has(result.statusCode)) setHeartbeatDetails({});
       if (adopt !== undefined && adopt.conflictStatuses.includes(result.statusCode)) {
         return resolveConflict(request, adopt, result);
       }
@@ -169,17 +232,50 @@ export function createHttpActivities(deps: HttpActivityDeps): {
         redactor,
         adopt !== undefined || method === 'GET' || method === 'HEAD',
       );
+      // Airbyte answers a sync created while one is queued with that job (200): it is not ours.
+      const created = adopt === undefined ? undefined : createdAtMs(result.body, adopt);
+      if (adopt && created !== undefined && result.statusCode >= 200 && result.statusCode < 300) {
+        const id = getByPointer(result.body, adopt.idPointer);
+        if (created < sentAtMs - ADOPT_CLOCK_SLACK_MS && id.ok) {
+          // The same choice as for a 409: attach to it, wait for it to end, or fail.
+          const said = `answered with ${JSON.stringify(id.value)}, created before our request (already queued)`;
+          if (adopt.onConflict === 'fail')
+            throw ApplicationFailure.nonRetryable(`${request.operation} ${said}`, 'ResourceConflict');
+          if (adopt.onConflict === 'wait') {
+            throw ApplicationFailure.create({
+              message: `${request.operation} ${said}; waiting for it to end`,
+              type: 'ResourceBusy',
+              nextRetryDelay: BUSY_RETRY_DELAY,
+            });
+          }
+          log.info('The server answered with a job it already had; attached to it', {
+            operation: request.operation,
+            resourceId: id.value,
+          });
+          return { ...result, adopted: { reason: 'conflict', resourceId: id.value } };
+        }
+      }
       return result;
     },
   };
 
   async function resolveConflict(
     request: HttpRequestSpec,
-    adopt: AdoptSpec,
+    adopt: AdoptRequest,
     result: Exchange,
   ): Promise<HttpActivityResult> {
     const said = redactor.text(serverMessage(result.body) ?? `status ${result.statusCode}`);
     const details = redactor.value({ statusCode: result.statusCode, message: said });
+    // Only "one is already running" can be attached to or waited for. Airbyte answers the same
+    // 409 to an inactive or deleted connection and to a server-side timeout creating the job
+    // (ConfigClientErrorHandler): retrying those cannot help, so the step fails at once.
+    if (!isRunningConflict(result.body, adopt)) {
+      throw ApplicationFailure.nonRetryable(
+        `${request.operation} answered ${result.statusCode}: ${said}`,
+        'ResourceConflict',
+        details,
+      );
+    }
     switch (adopt.onConflict) {
       case 'attach': {
         const found = await lookup(adopt);
@@ -222,6 +318,13 @@ function delayedForInFlightCreate(error: unknown, timeoutMs: number): unknown {
     nextRetryDelay: timeoutMs,
     details: error.details ? [...error.details] : [],
   });
+}
+
+/** The note an earlier attempt left, if any (anything else in the details is ignored). */
+function readCreateNote(details: unknown): CreateNote {
+  if (typeof details !== 'object' || details === null) return {};
+  const sent = (details as Record<string, unknown>)['createSentAtMs'];
+  return typeof sent === 'number' && Number.isFinite(sent) ? { createSentAtMs: sent } : {};
 }
 
 function buildTargets(

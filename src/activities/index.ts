@@ -1,8 +1,8 @@
 /** The activities' public surface: the operation-call activity, its configuration and helpers. */
 export { createHttpActivities, retryAfterMs } from './http.js';
 export type { HttpActivityDeps, HttpActivityInput, HttpActivityLogger, HttpActivityResult } from './http.js';
-export { chooseAdoptable, serverMessage } from './adopt.js';
-export type { AdoptSpec, AdoptionChoice } from './adopt.js';
+export { chooseAdoptable, isRunningConflict, serverMessage } from './adopt.js';
+export type { AdoptionChoice } from './adopt.js';
 export { checkBaseUrl, resolveSourceConnections, sourceEnvName } from './config.js';
 export type { ConnectionsResult, SourceAuth, SourceConnection, SourceToConnect } from './config.js';
 export { createAuthorizer, refreshDelaySeconds } from './auth.js';

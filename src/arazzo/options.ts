@@ -18,6 +18,8 @@ export const DEFAULT_RUN_OPTIONS: RunOptions = {
   historyEventLimit: 5_000,
   callRetryWindowSeconds: 1_800,
   readActivity: 'local',
+  cancelAdoptedJobs: false,
+  createSettleSeconds: 0,
 };
 
 type Check = (value: unknown) => string | undefined;
@@ -52,6 +54,8 @@ const CHECKS: { [K in keyof RunOptions]: Check } = {
   historyEventLimit: wholeAtLeast(100),
   callRetryWindowSeconds: positive,
   readActivity: (v) => (v === 'local' || v === 'regular' ? undefined : "'local' or 'regular'"),
+  cancelAdoptedJobs: (v) => (typeof v === 'boolean' ? undefined : 'true or false'),
+  createSettleSeconds: nonNegative,
 };
 
 /** Names of the options, for help texts and error messages. */

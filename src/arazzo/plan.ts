@@ -43,6 +43,15 @@ export interface ResourceSpec {
     parameters: Array<{ name: string; in: ParameterLocation; value: JsonValue }>;
   };
   /**
+   * How to read it again (Airbyte `getJob`): sent right before a cancel, so a cancel that acts on
+   * whatever runs now (Airbyte cancels per connection) is only sent while ours still runs.
+   */
+  read?: {
+    operation: string;
+    /** Runtime-expression values; `$response.body#/…` refers to the creating response. */
+    parameters: Array<{ name: string; in: ParameterLocation; value: JsonValue }>;
+  };
+  /**
    * How to find the resource when the create call's outcome is unknown (timeout, 5xx, reset) or
    * the server answered a conflict (Airbyte: 409 while a sync runs): list candidates and adopt the
    * newest active one instead of creating a duplicate.
@@ -58,7 +67,26 @@ export interface ResourceSpec {
     match?: Record<string, string>;
     /** JSON Pointer to the candidate's creation time (ISO string), to tell "ours" after an unknown outcome. */
     createdAtPointer?: string;
+    /**
+     * Which conflict answers mean "one is already running" (adopt or wait): body fields (JSON
+     * Pointer → regular expression) that must all match. Any other conflict answer fails the step
+     * at once. Without it, every conflict status means "running".
+     */
+    conflictMatch?: Record<string, string>;
+    /** When the server refuses the lookup's ordering (older Airbyte): look again unordered, page by page. */
+    unorderedFallback?: UnorderedFallback;
   };
+}
+
+/** How to repeat a lookup without its ordering parameters: every page, with limit/offset. */
+export interface UnorderedFallback {
+  /** Query parameters dropped (`orderBy`). */
+  dropParameters: string[];
+  limitParameter: string;
+  offsetParameter: string;
+  pageSize: number;
+  /** Pages read at most (the newest jobs come last when unordered). */
+  maxPages: number;
 }
 
 /** A resolved OpenAPI operation. */
@@ -114,6 +142,18 @@ export interface RunOptions {
    * Calls that change something (createJob, cancelJob) always run as regular activities.
    */
   readActivity: 'local' | 'regular';
+  /**
+   * Whether a cancel (signal, Temporal cancellation, execution timeout) may stop a job this run did
+   * not create but attached to after a conflict (a scheduled sync already running). Default false:
+   * such a job is left running. Jobs this run created, or found again after an unknown outcome,
+   * are always cancelled. Missing in plans recorded before the option existed: false.
+   */
+  cancelAdoptedJobs: boolean;
+  /**
+   * After a create whose answer was lost, retries only look for the resource (never create again)
+   * until this many seconds after the lost request was sent; 0 = 5 × the source's HTTP timeout.
+   */
+  createSettleSeconds: number;
 }
 
 export interface ExecutionPlan {

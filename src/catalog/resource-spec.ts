@@ -5,7 +5,7 @@
  */
 import { extensionValue, OBSERVES_EXTENSION, RESOURCE_EXTENSION } from '../arazzo/extensions.js';
 import type { JsonValue, ParameterLocation } from '../arazzo/model.js';
-import type { ResourceSpec } from '../arazzo/plan.js';
+import type { ResourceSpec, UnorderedFallback } from '../arazzo/plan.js';
 import type { OpenApiOperation } from './openapi-operations.js';
 import { listOperations } from './openapi-operations.js';
 import { isRecord } from './openapi-refs.js';
@@ -107,6 +107,14 @@ export function parseResourceSpec(sourceName: string, op: OpenApiOperation): Par
       if (operation) cancel = { operation, parameters: params(raw.cancel, ['cancel']) };
     }
   }
+  let read: ResourceSpec['read'];
+  if (raw.read !== undefined) {
+    if (!isRecord(raw.read)) problem(['read'], '"read" must be an object');
+    else {
+      const operation = operationRef(raw.read, ['read']);
+      if (operation) read = { operation, parameters: params(raw.read, ['read']) };
+    }
+  }
   let adopt: ResourceSpec['adopt'];
   if (raw.adopt !== undefined) adopt = parseAdopt(raw.adopt, operationRef, params, problem);
   if (
@@ -124,6 +132,7 @@ export function parseResourceSpec(sourceName: string, op: OpenApiOperation): Par
       terminalStatuses,
       activeStatuses,
       ...(cancel ? { cancel } : {}),
+      ...(read ? { read } : {}),
       ...(adopt ? { adopt } : {}),
     };
   }
@@ -156,6 +165,58 @@ function parseAdopt(
   if (raw.createdAtPointer !== undefined && typeof raw.createdAtPointer !== 'string') {
     return problem(['adopt', 'createdAtPointer'], '"createdAtPointer" must be a string');
   }
+  let conflictMatch: Record<string, string> | undefined;
+  if (raw.conflictMatch !== undefined) {
+    if (
+      !isRecord(raw.conflictMatch) ||
+      !Object.values(raw.conflictMatch).every((v) => typeof v === 'string')
+    ) {
+      return problem(
+        ['adopt', 'conflictMatch'],
+        '"conflictMatch" must map JSON Pointers to regular expressions (strings)',
+      );
+    }
+    for (const [pointer, pattern] of Object.entries(raw.conflictMatch as Record<string, string>)) {
+      if (pointer !== '' && !pointer.startsWith('/'))
+        return problem(['adopt', 'conflictMatch', pointer], `"${pointer}" is not a JSON Pointer`);
+      try {
+        new RegExp(pattern);
+      } catch (error) {
+        return problem(
+          ['adopt', 'conflictMatch', pointer],
+          `not a regular expression: ${(error as Error).message}`,
+        );
+      }
+    }
+    conflictMatch = raw.conflictMatch as Record<string, string>;
+  }
+  let unorderedFallback: UnorderedFallback | undefined;
+  if (raw.unorderedFallback !== undefined) {
+    const f = raw.unorderedFallback;
+    if (
+      !isRecord(f) ||
+      !Array.isArray(f.dropParameters) ||
+      !f.dropParameters.every((p) => typeof p === 'string') ||
+      typeof f.limitParameter !== 'string' ||
+      typeof f.offsetParameter !== 'string' ||
+      !Number.isInteger(f.pageSize) ||
+      (f.pageSize as number) < 1 ||
+      !Number.isInteger(f.maxPages) ||
+      (f.maxPages as number) < 1
+    ) {
+      return problem(
+        ['adopt', 'unorderedFallback'],
+        '"unorderedFallback" needs "dropParameters" (strings), "limitParameter", "offsetParameter", "pageSize" and "maxPages" (whole numbers ≥ 1)',
+      );
+    }
+    unorderedFallback = {
+      dropParameters: f.dropParameters as string[],
+      limitParameter: f.limitParameter,
+      offsetParameter: f.offsetParameter,
+      pageSize: f.pageSize as number,
+      maxPages: f.maxPages as number,
+    };
+  }
   if (operation === undefined) return undefined;
   return {
     conflictStatuses: conflictStatuses as number[],
@@ -164,5 +225,7 @@ function parseAdopt(
     itemsPointer: raw.itemsPointer,
     ...(raw.match !== undefined ? { match: raw.match as Record<string, string> } : {}),
     ...(typeof raw.createdAtPointer === 'string' ? { createdAtPointer: raw.createdAtPointer } : {}),
+    ...(conflictMatch ? { conflictMatch } : {}),
+    ...(unorderedFallback ? { unorderedFallback } : {}),
   };
 }

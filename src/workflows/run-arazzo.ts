@@ -14,6 +14,7 @@ import {
   executeChild,
   isCancellation,
   log,
+  patched,
   proxyActivities,
   proxyLocalActivities,
   setCurrentDetails,
@@ -28,12 +29,14 @@ import {
   cancellableResources,
   describeRequest,
   markCancelSent,
+  observeBeforeCancel,
   startRun,
   type Move,
   type RunState,
   type StepResponse,
   type Transition,
 } from '../arazzo/machine/index.js';
+import type { CallInput } from '../arazzo/contract.js';
 import type { JsonObject } from '../arazzo/model.js';
 import type { ExecutionPlan } from '../arazzo/plan.js';
 import type { HttpRequestSpec } from '../arazzo/request.js';
@@ -56,10 +59,14 @@ export interface ChildRun {
 
 export type WorkflowArgument = { carried: CarriedRun } | ChildRun;
 
-type CallActivity = (input: {
-  request: HttpRequestSpec;
-  adopt?: Extract<Move, { type: 'call' }>['adopt'];
-}) => Promise<StepResponse>;
+type CallActivity = (input: CallInput) => Promise<StepResponse>;
+
+/**
+ * Runs that reach a cancel with this marker cancel only jobs they created (unless the run opts in
+ * with `cancelAdoptedJobs`) and read each job right before cancelling it. Histories recorded
+ * before it replay the old way: every tracked job cancelled, without the read.
+ */
+const CANCEL_OWN_CONFIRMED = 'cancel-own-jobs-after-confirming-read';
 
 const { prepareArazzoRun } = proxyLocalActivities<{
   prepareArazzoRun(input: PrepareRunInput): Promise<PrepareRunResult>;
@@ -238,10 +245,42 @@ export async function runArazzoWorkflow(inputs: unknown, extra?: WorkflowArgumen
     return proxy[request.operation]!;
   };
 
-  /** Sends the cancel request of every resource still active; each at most once. */
+  /**
+   * Sends the cancel request of every resource still active; each at most once. Airbyte cancels
+   * per connection (`DELETE /jobs/{id}` stops whatever job runs now), so a job this run only
+   * attached to is left alone, and a read right before the cancel makes sure ours still runs: a
+   * DELETE after our job ended would stop the next one (a scheduled sync).
+   */
   const cancelActiveResources = async (why: string): Promise<void> => {
-    for (const resource of cancellableResources(state)) {
+    const confirmed = patched(CANCEL_OWN_CONFIRMED);
+    const policy = { ownOnly: confirmed, cancelAdopted: plan.options.cancelAdoptedJobs === true };
+    for (const resource of cancellableResources(state, policy)) {
       if (!resource.cancel) continue;
+      if (confirmed && resource.read) {
+        try {
+          const seen = await activities[resource.read.operation]!({ request: resource.read });
+          const observed = observeBeforeCancel(plan, state, resource, seen);
+          state = observed.state;
+          if (!observed.stillActive) {
+            log.info('not cancelling: the resource already ended', {
+              kind: resource.kind,
+              id: resource.id,
+              why,
+            });
+            continue;
+          }
+        } catch (error) {
+          // Unknown whether ours still runs: a cancel could reach a newer job, so none is sent
+          // (and, like a failed cancel, it is not tried again).
+          state = markCancelSent(state, resource);
+          log.warn('not cancelling: the read before the cancel failed', {
+            kind: resource.kind,
+            id: resource.id,
+            error: String(error),
+          });
+          continue;
+        }
+      }
       log.info('cancelling resource', { kind: resource.kind, id: resource.id, why });
       try {
         const response = await activities[resource.cancel.operation]!({ request: resource.cancel });
@@ -284,6 +323,21 @@ export async function runArazzoWorkflow(inputs: unknown, extra?: WorkflowArgumen
         state = { ...state, cancelRequested };
         const hadActive = state.resources.some((r) => !r.terminal);
         await cancelActiveResources(cancelRequested.reason);
+        // Only jobs this run did not start are left (attached after a conflict, or waited on):
+        // the run ends now and leaves them running, rather than waiting for them to end.
+        const active = state.resources.filter((r) => !r.terminal);
+        if (patched(CANCEL_OWN_CONFIRMED) && active.length > 0 && active.every((r) => !r.cancelSent)) {
+          throw failure(
+            `run cancelled: ${cancelRequested.reason}; left running (not started by this run): ${active
+              .map((r) => `${r.kind} ${String(r.id)}`)
+              .join(', ')}`,
+            'ArazzoRunCancelled',
+            {
+              reason: cancelRequested.reason,
+              leftRunning: active.map((r) => ({ kind: r.kind, id: r.id, status: r.status ?? null })),
+            },
+          );
+        }
         if (!hadActive) {
           throw failure(
             `run cancelled before any job was running: ${cancelRequested.reason}`,

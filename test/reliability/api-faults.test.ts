@@ -78,4 +78,21 @@ describe('faults from the API', () => {
     });
     assert.deepEqual(problems, []);
   });
+
+  // Issue 12, item 7: a create whose answer was lost is never sent again before a settle window
+  // (5 × the 2 s timeout) has passed since it went out; the retries meanwhile only look for it.
+  // 6 s and 9 s are longer than the timeout plus the first retry (4 s): before, a reset created
+  // that late was a second reset.
+  for (const ms of [1000, 3000, 6000, 9000]) {
+    it(`slow creates at ${ms} ms (timeout 2 s): exactly one job each time, sync and reset`, async () => {
+      const { problems, figures } = await runScripted({
+        label: `slow-create-any-${ms}`,
+        runsPerKind: 2,
+        kinds: ['poll', 'reset'],
+        faults: () => [{ op: 'createJob', fault: 'slow', ms }],
+      });
+      assert.deepEqual(problems, []);
+      assert.equal(figures['jobsCreated'], figures['jobsExpected']);
+    });
+  }
 });

@@ -7,7 +7,7 @@ import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import type { Logger } from '@temporalio/common';
 import type { Info } from '@temporalio/activity';
 import { MockActivityEnvironment } from '@temporalio/testing';
-import type { AdoptSpec } from '../../src/activities/adopt.js';
+import type { AdoptRequest } from '../../src/arazzo/contract.js';
 import type { SourceConnection } from '../../src/activities/config.js';
 import { createHttpActivities, retryAfterMs } from '../../src/activities/http.js';
 import type { HttpActivityInput, HttpActivityLogger, HttpActivityResult } from '../../src/activities/http.js';
@@ -187,7 +187,7 @@ const createJob = (): HttpRequestSpec =>
     body: { contentType: 'application/json', content: { connectionId: CONNECTION_ID, jobType: 'sync' } },
   });
 
-function adoptSpec(onConflict: AdoptSpec['onConflict']): AdoptSpec {
+function adoptSpec(onConflict: AdoptRequest['onConflict']): AdoptRequest {
   return {
     lookup: request({
       operation: 'airbyte.listJobs',
@@ -974,7 +974,7 @@ describe('callOperation against the Airbyte simulator', { timeout: 30_000 }, () 
       body: { contentType: 'application/json', content: { connectionId, jobType: 'sync' } },
     });
 
-  const simAdopt = (connectionId: string, onConflict: AdoptSpec['onConflict']): AdoptSpec => ({
+  const simAdopt = (connectionId: string, onConflict: AdoptRequest['onConflict']): AdoptRequest => ({
     ...adoptSpec(onConflict),
     lookup: request({
       operation: 'airbyte.listJobs',

@@ -369,6 +369,52 @@ void describe('openapi/airbyte-openapi.yml', () => {
       /is getJob/,
     );
   });
+
+  void it('accepts the shapes real Airbyte sends: startTime without zero seconds, "" page links', () => {
+    const ajv = newAjv();
+    const job = {
+      jobId: 1,
+      status: 'failed',
+      jobType: 'sync',
+      startTime: '2024-05-01T10:15Z',
+      lastUpdatedAt: '2024-05-01T10:16:05Z',
+      duration: 'PT1M5S',
+      rowsSynced: 3,
+      bytesSynced: 30,
+      connectionId: '0b6f5a7e-2f7c-4a53-9a59-5c0f1f0c1a11',
+    };
+    const base = { headers: new Headers(), contentType: 'application/json', status: 200 };
+    assert.deepEqual(
+      conformanceProblems(doc, ajv, {
+        ...base,
+        op: 'getJob',
+        method: 'GET',
+        path: '/jobs/1',
+        text: JSON.stringify(job),
+      }),
+      [],
+    );
+    assert.deepEqual(
+      conformanceProblems(doc, ajv, {
+        ...base,
+        op: 'listJobs',
+        method: 'GET',
+        path: '/jobs',
+        text: JSON.stringify({ data: [], next: '', previous: '' }),
+      }),
+      [],
+    );
+    assert.notDeepEqual(
+      conformanceProblems(doc, ajv, {
+        ...base,
+        op: 'listJobs',
+        method: 'GET',
+        path: '/jobs',
+        text: JSON.stringify({ data: [], next: 'not a link', previous: '' }),
+      }),
+      [],
+    );
+  });
 });
 
 void describe('every simulator answer conforms to openapi/airbyte-openapi.yml', () => {
@@ -465,6 +511,20 @@ void describe('every simulator answer conforms to openapi/airbyte-openapi.yml', 
       headers: { authorization: '' },
     });
     assert.equal(noAuth.status, 401);
+    // Airbyte's other 409s: an inactive connection, a deleted workflow, a creation timeout.
+    for (const state of ['inactive', 'workflow-deleted', 'creation-times-out'] as const) {
+      const refused = sim.addConnection({ state });
+      const answer = await send(sim, 'createJob', 'POST', '/jobs', {
+        body: createBody(refused.connectionId),
+      });
+      assert.equal(answer.status, 409, state);
+    }
+    // A sync while one is queued: 200 with that job, `duration` already set (queued is not pending).
+    const queued = sim.addConnection({ scenario: { pendingPolls: 0, queuedPolls: 5, runningPolls: 1 } });
+    await send(sim, 'createJob', 'POST', '/jobs', { body: createBody(queued.connectionId) });
+    const again = await send(sim, 'createJob', 'POST', '/jobs', { body: createBody(queued.connectionId) });
+    assert.equal(again.status, 200);
+    assert.equal(typeof (JSON.parse(again.text) as { duration?: string }).duration, 'string');
     const stats = sim.addConnection({ scenario: { pendingPolls: 0, runningPolls: 0, rowsSynced: null } });
     assert.equal(
       (await send(sim, 'createJob', 'POST', '/jobs', { body: createBody(stats.connectionId) })).status,
@@ -531,6 +591,30 @@ void describe('every simulator answer conforms to openapi/airbyte-openapi.yml', 
       `/jobs?connectionId=${connectionId}&limit=1&offset=1&orderBy=createdAt|DESC`,
     );
     assert.ok('next' in JSON.parse(page.text) && 'previous' in JSON.parse(page.text));
+    // Past the end: an empty page, both links "" (PaginationMapper).
+    const empty = JSON.parse(
+      (await send(sim, 'listJobs', 'GET', `/jobs?connectionId=${connectionId}&offset=50`)).text,
+    ) as { next: string; previous: string; data: unknown[] };
+    assert.deepEqual([empty.data.length, empty.next], [0, '']);
+    const first = JSON.parse(
+      (await send(sim, 'listJobs', 'GET', `/jobs?connectionId=${connectionId}`)).text,
+    ) as {
+      previous: string;
+    };
+    assert.equal(first.previous, '');
+    // A failed job carries its counts; lower-case directions are refused.
+    const failed = sim.addConnection({
+      scenario: { pendingPolls: 0, runningPolls: 0, outcome: 'failed', rowsSynced: 3 },
+    });
+    const failedJob = JSON.parse(
+      (await send(sim, 'createJob', 'POST', '/jobs', { body: createBody(failed.connectionId) })).text,
+    ) as { jobId: number };
+    const read = JSON.parse((await send(sim, 'getJob', 'GET', `/jobs/${failedJob.jobId}`)).text) as {
+      status: string;
+      rowsSynced?: number;
+    };
+    assert.deepEqual([read.status, read.rowsSynced], ['failed', 3]);
+    assert.equal((await send(sim, 'listJobs', 'GET', '/jobs?orderBy=createdAt|desc')).status, 400);
     assert.equal((await send(sim, 'listJobs', 'GET', '/jobs?status=queued')).status, 200);
     assert.equal((await send(sim, 'listJobs', 'GET', '/jobs?limit=500')).status, 400);
     assert.equal(

@@ -91,7 +91,8 @@ void describe('simulator job lifecycle', () => {
     assert.equal(pending['status'], 'pending');
     assert.equal('duration' in pending, false);
     assert.equal('lastUpdatedAt' in pending, false);
-    assert.match(String(pending['startTime']), /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+    // OffsetDateTime.toString(): seconds left out when zero (JobResponseMapper).
+    assert.match(String(pending['startTime']), /^\d{4}-\d\d-\d\dT\d\d:\d\d(:(0[1-9]|[1-5]\d))?Z$/);
 
     sim.advanceTime(20_000);
     const running = (await api('GET', `/jobs/${String(jobId)}`)).body;
@@ -103,8 +104,60 @@ void describe('simulator job lifecycle', () => {
     const failed = (await api('GET', `/jobs/${String(jobId)}`)).body;
     assert.equal(failed['status'], 'failed');
     assert.equal(failed['duration'], 'PT1M10S');
-    assert.match(String(failed['lastUpdatedAt']), /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
-    assert.equal('rowsSynced' in failed, false);
+    assert.match(String(failed['lastUpdatedAt']), /^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d)?Z$/);
+    // JobResponseMapper reads the committed counts whatever the status: a failed job has them too.
+    assert.equal(typeof failed['rowsSynced'], 'number');
+    assert.equal(typeof failed['bytesSynced'], 'number');
+  });
+
+  void it('sends duration for queued jobs (every status but pending), and startTime without zero seconds', async () => {
+    const { connectionId } = sim.addConnection({
+      scenario: { clock: 'wall', pendingMs: 1_000, queuedMs: 60_000, runningMs: 60_000 },
+    });
+    const jobId = (await create(connectionId)).body['jobId'];
+    sim.advanceTime(5_000);
+    const queued = (await api('GET', `/jobs/${String(jobId)}`)).body;
+    assert.equal(queued['status'], 'queued');
+    assert.match(String(queued['duration']), /^PT\d+S$/);
+    const start = Date.parse(String(queued['startTime']));
+    assert.equal(Number.isNaN(start), false);
+    if (new Date(start).getUTCSeconds() === 0) assert.match(String(queued['startTime']), /T\d\d:\d\dZ$/);
+  });
+
+  void it('answers a sync created while one is queued with 200 and that job (no second job)', async () => {
+    const { connectionId } = sim.addConnection({
+      scenario: { clock: 'wall', pendingMs: 1_000, queuedMs: 60_000, runningMs: 60_000 },
+    });
+    const first = await create(connectionId);
+    sim.advanceTime(5_000);
+    const second = await create(connectionId);
+    assert.equal(second.status, 200);
+    assert.equal(second.body['jobId'], first.body['jobId']);
+    assert.equal(sim.jobs(connectionId).length, 1);
+  });
+
+  void it('refuses jobs the way Airbyte does for inactive, deprecated, deleted-workflow and timed-out connections', async () => {
+    const expected: Record<string, { title: string; message: (id: string) => string }> = {
+      inactive: { title: 'state-conflict', message: () => 'Could not fulfill request' },
+      deprecated: { title: 'state-conflict', message: () => 'Could not fulfill request' },
+      'creation-times-out': { title: 'state-conflict', message: () => 'Could not fulfill request' },
+      'workflow-deleted': {
+        title: 'try-again-later',
+        message: (id) =>
+          `The connection manager workflow for connection ${id} is deleted, so no further operations cannot be performed on it.`,
+      },
+    };
+    for (const [state, want] of Object.entries(expected)) {
+      const { connectionId } = sim.addConnection({ state: state as 'inactive' });
+      const refused = await create(connectionId);
+      assert.equal(refused.status, 409, state);
+      assert.equal(refused.body['title'], want.title, state);
+      assert.deepEqual(refused.body['data'], { message: want.message(connectionId) }, state);
+      assert.equal(sim.jobs(connectionId).length, 0, state);
+    }
+    // A reset of an inactive connection goes through (only the sync path checks the state).
+    const { connectionId } = sim.addConnection({ state: 'inactive' });
+    assert.equal((await create(connectionId, 'reset')).status, 200);
   });
 
   void it('the scenario clock can be inferred from …Polls fields while the default clock is wall', async () => {
@@ -223,11 +276,26 @@ void describe('simulator job lifecycle', () => {
     const again = await api('DELETE', `/jobs/${String(jobId)}`);
     assert.equal(again.status, 409);
     assert.equal(again.body['title'], 'state-conflict');
-    assert.match(
-      String((again.body['data'] as Record<string, unknown>)['message']),
-      /already ended with status cancelled/,
-    );
+    assert.deepEqual(again.body['data'], { message: 'Job is not currently running' });
     assert.equal(sim.counts(connectionId).cancelTerminalAttempts, 1);
+  });
+
+  void it('cancel is connection-wide: DELETE of an ended job cancels the job now running on its connection', async () => {
+    const { connectionId } = sim.addConnection({
+      scenario: { pendingPolls: 0, runningPolls: 1, outcome: 'succeeded' },
+    });
+    const oldId = Number((await create(connectionId)).body['jobId']);
+    await api('GET', `/jobs/${oldId}`);
+    assert.equal((await api('GET', `/jobs/${oldId}`)).body['status'], 'succeeded');
+    sim.addConnection({ connectionId, scenario: { pendingPolls: 0, runningPolls: 100 } });
+    const newer = Number((await create(connectionId)).body['jobId']);
+    const answer = await api('DELETE', `/jobs/${oldId}`);
+    assert.equal(answer.status, 200);
+    // The answer is the job asked for, read again; the job cancelled is the newer one.
+    assert.equal(answer.body['jobId'], oldId);
+    assert.equal(answer.body['status'], 'succeeded');
+    assert.equal(sim.job(newer)?.status, 'cancelled');
+    assert.equal(sim.job(newer)?.cancelledByClient, true);
   });
 
   void it('unknown ids: 404 with the resource, invalid ids 400, bad JSON 400, unknown connection 404', async () => {

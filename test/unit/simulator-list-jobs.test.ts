@@ -127,7 +127,11 @@ void describe('simulator listJobs', () => {
     assert.equal(first.data.length, 20);
     const rest = await list(`connectionId=${bulk}&offset=20`);
     assert.equal(rest.data.length, 5);
-    assert.equal(rest.next, undefined, 'no next link after a partial page');
+    // PaginationMapper.getNextUrl: a next link whenever the page is not empty, "" after an empty one.
+    assert.equal(new URL(rest.next ?? '').searchParams.get('offset'), '40');
+    const empty = await list(`connectionId=${bulk}&offset=40`);
+    assert.equal(empty.data.length, 0);
+    assert.equal(empty.body['next'], '');
     assert.deepEqual(
       [...ids(first), ...ids(rest)],
       [...new Set([...ids(first), ...ids(rest)])].sort((x, y) => x - y),
@@ -150,7 +154,7 @@ void describe('simulator listJobs', () => {
     });
     assert.equal(new URL(page.previous).searchParams.get('offset'), '0');
     const firstPage = await list(`connectionId=${bulk}&limit=5`);
-    assert.equal('previous' in firstPage.body, false);
+    assert.equal(firstPage.body['previous'], '');
     // Following the link really loses the DESC order: the caller must build page URLs itself.
     const followed = (await (await fetch(page.next)).json()) as { data: Array<{ jobId: number }> };
     assert.ok((followed.data[0]?.jobId ?? 0) < (followed.data[4]?.jobId ?? 0));
@@ -172,6 +176,9 @@ void describe('simulator listJobs', () => {
       'jobType=backfill',
       'orderBy=name|ASC',
       'orderBy=createdAt',
+      // JobsHelper.orderByToFieldAndMethod: the direction only in upper case.
+      'orderBy=createdAt|desc',
+      'orderBy=createdAt|Asc',
       'connectionId=nope',
       `workspaceIds=${W1},nope`,
       'createdAtStart=yesterday',
@@ -179,6 +186,34 @@ void describe('simulator listJobs', () => {
       const page = await list(query);
       assert.equal(page.status, 400, query);
       assert.equal(page.body['title'], 'bad-request', query);
+    }
+  });
+
+  void it('behaves like Airbyte before 0.53.1 when asked: orderBy=createdAt|DESC is refused, an unordered list works', async () => {
+    for (const [version, status] of [
+      ['0.53.0', 400],
+      ['0.50.18', 500],
+    ] as const) {
+      const old = await startSimulator({ airbyteVersion: version });
+      try {
+        const { connectionId } = old.addConnection();
+        const ordered = await fetch(`${old.url}/jobs?connectionId=${connectionId}&orderBy=createdAt|DESC`);
+        assert.equal(ordered.status, status, version);
+        const plain = await fetch(`${old.url}/jobs?connectionId=${connectionId}`);
+        assert.equal(plain.status, 200, version);
+      } finally {
+        await old.close();
+      }
+    }
+    const current = await startSimulator({ airbyteVersion: '0.53.1' });
+    try {
+      const { connectionId } = current.addConnection();
+      assert.equal(
+        (await fetch(`${current.url}/jobs?connectionId=${connectionId}&orderBy=createdAt|DESC`)).status,
+        200,
+      );
+    } finally {
+      await current.close();
     }
   });
 });

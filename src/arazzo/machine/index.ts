@@ -6,6 +6,7 @@ export {
   describeRequest,
   FailureTypes,
   markCancelSent,
+  observeBeforeCancel,
   retryAfterSeconds,
   startRun,
 } from './machine.js';

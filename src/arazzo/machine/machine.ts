@@ -7,7 +7,7 @@
 import { extensionValue, RUN_OPTIONS_EXTENSION } from '../extensions.js';
 import type { ExpressionContext } from '../context.js';
 import { evaluateCriteria } from '../criteria/index.js';
-import { evaluateExpression } from '../expressions/index.js';
+import { evaluateExpression, resolveValue } from '../expressions/index.js';
 import { getByPointer } from '../json-pointer.js';
 import type { FailureAction, JsonObject, JsonValue, Step, SuccessAction, Workflow } from '../model.js';
 import type { ExecutionPlan, OperationPlan } from '../plan.js';
@@ -247,6 +247,22 @@ function enterStep(
         request: requestView(request.value),
       });
     if (lookup?.ok) {
+      // The candidate fields that must equal ours (`/jobType` = the job type we ask for), resolved
+      // against the create request so a reset is never adopted as our sync.
+      const match: Record<string, JsonValue> = {};
+      for (const [pointer, expression] of Object.entries(adoptSpec.match ?? {})) {
+        const value = resolveValue(expression, { ...context, request: requestView(request.value) });
+        if (!value.ok) {
+          return fail(
+            next,
+            FailureTypes.badStep,
+            `step ${stepId}: adopt.match["${pointer}"]: ${value.reason}`,
+            stepId,
+          );
+        }
+        match[pointer] = value.value;
+      }
+      const settle = plan.options.createSettleSeconds;
       adopt = {
         lookup: lookup.value,
         itemsPointer: adoptSpec.itemsPointer,
@@ -257,6 +273,10 @@ function enterStep(
         conflictStatuses: adoptSpec.conflictStatuses,
         onConflict: plan.options.onConflict,
         ...(adoptSpec.createdAtPointer ? { createdAtPointer: adoptSpec.createdAtPointer } : {}),
+        ...(adoptSpec.match ? { match } : {}),
+        ...(adoptSpec.conflictMatch ? { conflictMatch: adoptSpec.conflictMatch } : {}),
+        ...(adoptSpec.unorderedFallback ? { unorderedFallback: adoptSpec.unorderedFallback } : {}),
+        ...(typeof settle === 'number' && settle > 0 ? { settleSeconds: settle } : {}),
       };
     }
   }
@@ -359,6 +379,12 @@ function trackResources(
           : undefined;
       if (cancel && !cancel.ok)
         notes.push(`step ${stepId}: cannot build the cancel request: ${cancel.message}`);
+      const readOperation = spec.read && plan.operations[spec.read.operation];
+      const read =
+        readOperation && spec.read
+          ? buildExtensionRequest(readOperation, spec.read.parameters, context)
+          : undefined;
+      if (read && !read.ok) notes.push(`step ${stepId}: cannot build the read request: ${read.message}`);
       const tracked: TrackedResource = {
         kind: spec.kind,
         stepId,
@@ -367,6 +393,7 @@ function trackResources(
         ...(status ? { status } : {}),
         terminal: status !== undefined && spec.terminalStatuses.includes(status),
         ...(cancel?.ok ? { cancel: cancel.value } : {}),
+        ...(read?.ok ? { read: read.value } : {}),
         ...(response.adopted ? { adopted: response.adopted.reason } : {}),
       };
       if (response.adopted) {
@@ -655,9 +682,51 @@ export function afterWorkflow(plan: ExecutionPlan, state: RunState, outcome: Wor
   }
 }
 
-/** Resources created by this run that were last seen still active and were not cancelled yet. */
-export function cancellableResources(state: RunState): TrackedResource[] {
-  return state.resources.filter((r) => !r.terminal && !r.cancelSent && r.cancel !== undefined);
+/**
+ * Resources created by this run that were last seen still active and were not cancelled yet.
+ * With `ownOnly`, a resource attached to after a conflict (Airbyte: a sync that was already
+ * running, maybe a scheduled one) is not ours to cancel: it is left out unless `cancelAdopted`.
+ * A resource found again after an unknown outcome is ours (the lookup only takes one created
+ * after our request went out, of our type).
+ */
+export function cancellableResources(
+  state: RunState,
+  policy: { ownOnly: boolean; cancelAdopted: boolean } = { ownOnly: false, cancelAdopted: true },
+): TrackedResource[] {
+  return state.resources.filter(
+    (r) =>
+      !r.terminal &&
+      !r.cancelSent &&
+      r.cancel !== undefined &&
+      !(policy.ownOnly && !policy.cancelAdopted && r.adopted === 'conflict'),
+  );
+}
+
+/**
+ * Feeds the answer of the read sent right before a cancel: the resource's status as it is now.
+ * Returns the updated state and whether the resource still runs (so the cancel may be sent).
+ * An answer without a readable status counts as still running (the cancel is then sent as before).
+ */
+export function observeBeforeCancel(
+  plan: ExecutionPlan,
+  state: RunState,
+  resource: TrackedResource,
+  response: StepResponse,
+): { state: RunState; stillActive: boolean } {
+  const spec = plan.operations[resource.operation]?.resource;
+  if (!spec || response.statusCode < 200 || response.statusCode > 299) return { state, stillActive: true };
+  const status = getByPointer(response.body, spec.statusPointer);
+  if (!status.ok || typeof status.value !== 'string') return { state, stillActive: true };
+  const terminal = spec.terminalStatuses.includes(status.value);
+  const updated: RunState = {
+    ...state,
+    resources: state.resources.map((r) =>
+      sameResource(r, resource.operation, resource.id)
+        ? { ...r, status: status.value as string, terminal }
+        : r,
+    ),
+  };
+  return { state: updated, stillActive: !terminal };
 }
 
 /** Marks a resource's cancel request as sent (it is never sent twice). */

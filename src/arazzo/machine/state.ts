@@ -3,36 +3,10 @@
  * state across continue-as-new and records every move's outcome in history.
  */
 import type { JsonObject, JsonValue } from '../model.js';
+import type { AdoptRequest } from '../contract.js';
 import type { HttpRequestSpec } from '../request.js';
 
-/** A response as the machine judges it (what the HTTP activity returns; plain JSON, recorded in history). */
-export interface StepResponse {
-  statusCode: number;
-  /** Lower-case names, repeated headers joined with ", "; `set-cookie` and auth headers dropped. */
-  headers: Record<string, string>;
-  body?: JsonValue;
-  /** The body exceeded the size cap: `body` is a marker plus the start of the text. */
-  bodyTruncated?: boolean;
-  /** The URL called, without credentials or secret query values. */
-  url: string;
-  method: string;
-  /** Set when the activity adopted an existing resource instead of creating one; `body` is that resource. */
-  adopted?: { reason: 'conflict' | 'unknown-outcome'; resourceId: JsonValue };
-}
-
-/** How to find an existing resource instead of creating a duplicate (see ResourceSpec.adopt). */
-export interface AdoptRequest {
-  lookup: HttpRequestSpec;
-  itemsPointer: string;
-  idPointer: string;
-  statusPointer: string;
-  activeStatuses: string[];
-  /** Statuses after which a resource is over; any other status (even one unknown to us) counts as active. */
-  terminalStatuses: string[];
-  createdAtPointer?: string;
-  conflictStatuses: number[];
-  onConflict: 'attach' | 'wait' | 'fail';
-}
+export type { AdoptRequest, StepResponse } from '../contract.js';
 
 /** A server-side resource a step created (an Airbyte job), tracked so a cancel can stop it. */
 export interface TrackedResource {
@@ -47,6 +21,8 @@ export interface TrackedResource {
   terminal: boolean;
   /** The request that cancels it, built from the creating response. */
   cancel?: HttpRequestSpec;
+  /** The request that reads it again, sent right before a cancel to confirm it still runs. */
+  read?: HttpRequestSpec;
   /** True once a cancel request was sent: it is never sent twice. */
   cancelSent?: boolean;
   adopted?: 'conflict' | 'unknown-outcome';
