@@ -158,10 +158,12 @@ function extensionStrings(value: unknown): Set<string> {
  */
 async function loadReachedRefs(loaded: LoadedArazzoDocument): Promise<Diagnostic[]> {
   const starts = new Map<OpenApiDescription, ReachedFrom[]>();
-  const added = new Set<Located>();
+  // Keyed by the operation's own object: listOperations builds new Located wrappers on each call,
+  // and operations name each other (createJob's extension names getJob, getJob's names createJob).
+  const added = new Set<unknown>();
   const add = (op: OpenApiOperation, ids: { workflowId: string; stepId: string }): void => {
-    if (added.has(op.operation)) return;
-    added.add(op.operation);
+    if (added.has(op.operation.value)) return;
+    added.add(op.operation.value);
     const list = starts.get(op.api) ?? [];
     starts.set(op.api, list);
     for (const field of ['parameters', 'requestBody', 'responses']) {
