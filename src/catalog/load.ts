@@ -10,7 +10,6 @@ import { readDocument, resolveLocation } from './files.js';
 import { listOperations } from './openapi-operations.js';
 import type { OpenApiOperation } from './openapi-operations.js';
 import { child, isRecord } from './openapi-refs.js';
-import type { Located } from './openapi-refs.js';
 import { loadOpenApi, loadReached, unreachedBrokenRefs } from './openapi-source.js';
 import type { OpenApiDescription, ReachedFrom } from './openapi-source.js';
 import { isRemote, refusal } from './remote.js';
