@@ -4,6 +4,8 @@ import type { LongRunResult } from './scenarios/long-run.js';
 import type { ScaleResult, TemporalScaleRun, BareScaleRun, ProfileSummary } from './scenarios/scale.js';
 import type { StartupResult } from './scenarios/startup.js';
 import type { MachineInfo } from './lib/machine.js';
+import type { PeersResult } from './peers/airflow.js';
+import { renderPeers } from './peers/report.js';
 
 export interface BenchResults {
   machine: MachineInfo;
@@ -13,6 +15,7 @@ export interface BenchResults {
   scale?: ScaleResult;
   limit?: ScaleResult;
   longRun?: LongRunResult;
+  peers?: PeersResult;
   errors: Record<string, string>;
   durationSeconds?: number;
 }
@@ -441,6 +444,7 @@ export function renderReport(r: BenchResults): string {
     if (st.profile)
       out.push(renderProfiles('Start-up CPU profile (with the bundle, start → ready → stop)', st.profile));
   }
+  if (r.peers) out.push(renderPeers(r.peers, r.scale));
   if (Object.keys(r.errors).length > 0) {
     out.push('## Scenarios that failed');
     out.push(

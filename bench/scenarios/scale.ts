@@ -113,7 +113,7 @@ export function scaleSettings(quick: boolean): ScaleSettings {
       };
 }
 
-function jobScenario(s: ScaleSettings, i: number) {
+export function jobScenario(s: ScaleSettings, i: number) {
   return {
     clock: 'wall' as const,
     pendingMs: s.pendingMs,
