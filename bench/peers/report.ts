@@ -24,7 +24,9 @@ export function renderPeers(p: PeersResult, scale: ScaleResult | undefined): str
       'answered; RSS per waiting job = (peak RSS − RSS before the waits) / N; detection overhead = the peer saw ' +
       'the job terminal − the job’s end in the simulator. Note: the operator itself hard-codes a 60 s trigger ' +
       'poll interval (`trigger_poll_interval = 60` in operators/airbyte.py); the interval here is the scale one, ' +
-      'so the costs compare at equal polling.',
+      'so the costs compare at equal polling. Our rows come from the scale scenario of the same run (worker process; ' +
+      'the Temporal dev server’s CPU per poll in brackets, as Airflow’s own scheduler, triggerer bookkeeping and ' +
+      'database are not in the peers’ figures).',
   );
   if (p.skipped) {
     out.push(`**Not run:** ${p.skipped}.`);
@@ -46,7 +48,7 @@ export function renderPeers(p: PeersResult, scale: ScaleResult | undefined): str
         num(n),
         `${ours.completed}/${num(n)}`,
         num(ours.polls),
-        num(ours.workerCpuMsPerPoll, 3),
+        `${num(ours.workerCpuMsPerPoll, 3)} (+ dev server ${num(ours.devServerCpuMsPerPoll, 3)})`,
         `${num(ours.worker.peakRssMb, 0)} MB`,
         '–',
         seconds(ours.detectionOverheadMs.p50),
