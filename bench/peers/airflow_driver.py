@@ -48,6 +48,7 @@ import argparse
 import json
 import os
 import resource
+import shutil
 import sys
 import tempfile
 import time
@@ -231,7 +232,10 @@ def main(argv: list[str]) -> int:
     result_out = os.fdopen(os.dup(1), "w")
     os.dup2(2, 1)
     sys.stdout = sys.stderr
-    os.environ.setdefault("AIRFLOW_HOME", tempfile.mkdtemp(prefix="airflow-peer-"))
+    scratch_home = None
+    if "AIRFLOW_HOME" not in os.environ:
+        scratch_home = tempfile.mkdtemp(prefix="airflow-peer-")
+        os.environ["AIRFLOW_HOME"] = scratch_home
 
     api_url = conn_host().rstrip("/")
     parts = urllib.parse.urlsplit(api_url)
@@ -333,6 +337,8 @@ def main(argv: list[str]) -> int:
             f.write(text)
     result_out.write(text + "\n")
     result_out.flush()
+    if scratch_home:
+        shutil.rmtree(scratch_home, ignore_errors=True)
     return 0
 
 
