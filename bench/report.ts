@@ -5,6 +5,8 @@ import type { ProdServerResult } from './scenarios/prod-server.js';
 import type { ScaleResult, TemporalScaleRun, BareScaleRun, ProfileSummary } from './scenarios/scale.js';
 import type { StartupResult } from './scenarios/startup.js';
 import type { MachineInfo } from './lib/machine.js';
+import type { PeersResult } from './peers/airflow.js';
+import { renderPeers } from './peers/report.js';
 
 export interface BenchResults {
   machine: MachineInfo;
@@ -15,6 +17,7 @@ export interface BenchResults {
   limit?: ScaleResult;
   longRun?: LongRunResult;
   prodServer?: ProdServerResult;
+  peers?: PeersResult;
   errors: Record<string, string>;
   durationSeconds?: number;
 }
@@ -507,6 +510,7 @@ export function renderReport(r: BenchResults): string {
       out.push(renderProfiles('Start-up CPU profile (with the bundle, start → ready → stop)', st.profile));
   }
   if (r.prodServer) out.push(...renderProdServer(r.prodServer));
+  if (r.peers) out.push(renderPeers(r.peers, r.scale));
   if (Object.keys(r.errors).length > 0) {
     out.push('## Scenarios that failed');
     out.push(

@@ -6,12 +6,16 @@
  *   npm run bench                          all scenarios (about 20 minutes on two cores)
  *   npm run bench -- --quick               small N, for a smoke run
  *   npm run bench -- --scenario history    one scenario (repeat or comma-separate for more):
- *                                          startup, history, scale, limit, long-run, prod-server
- *   --sizes 100,1000   scale sizes   --no-profile   no worker CPU profile   --keep   keep the scratch folder
+ *                                          startup, history, scale, limit, long-run, prod-server, peers
+ *   --sizes 100,1000   scale (and peers) sizes   --no-profile   no worker CPU profile   --keep   keep the scratch folder
  *   --write            also write the repository's result files for a quick or partial run
  *
  * A quick or partial run writes its results next to the scratch folder (path printed) instead of
  * over the full run's files, unless --write is given.
+ *
+ * `peers` runs Airflow's Airbyte trigger and sensor (bench/peers/) on the same simulator with the
+ * scale scenario's N and interval; it is skipped, with the reason in the results, when
+ * `npm run bench:peers:install` has not been run.
  */
 import { mkdtempSync, rmSync, writeFileSync, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -24,6 +28,7 @@ import { projectRoot } from '../src/dev-server/temporal-cli.js';
 import { startSimulator, type Simulator } from '../simulator/server.js';
 import type { BenchContext } from './lib/context.js';
 import { machineInfo } from './lib/machine.js';
+import { runPeers } from './peers/airflow.js';
 import { renderReport, type BenchResults } from './report.js';
 import { runHistoryCost } from './scenarios/history-cost.js';
 import { runLongRun } from './scenarios/long-run.js';
@@ -31,7 +36,7 @@ import { runProdServer } from './scenarios/prod-server.js';
 import { runScale } from './scenarios/scale.js';
 import { runStartup } from './scenarios/startup.js';
 
-const SCENARIOS = ['startup', 'history', 'scale', 'limit', 'long-run', 'prod-server'] as const;
+const SCENARIOS = ['startup', 'history', 'scale', 'limit', 'long-run', 'prod-server', 'peers'] as const;
 type ScenarioName = (typeof SCENARIOS)[number];
 
 interface Args {
@@ -226,6 +231,7 @@ async function main(): Promise<void> {
     );
     results.longRun = await run('long-run', () => runLongRun(ctx));
     results.prodServer = await run('prod-server', () => runProdServer(ctx));
+    results.peers = await run('peers', () => runPeers(ctx, args.sizes ? { sizes: args.sizes } : {}));
     results.durationSeconds = Math.round((Date.now() - began) / 1000);
 
     const official = args.write || (!args.quick && !args.partial);
