@@ -47,6 +47,8 @@ export interface HttpActivityDeps {
   now?: () => number;
   /** How often to heartbeat while waiting for a response (default 5 s). */
   heartbeatIntervalMs?: number;
+  /** More values to redact, beyond the connections' credentials (a proxy's password). */
+  secrets?: string[];
 }
 
 /** Statuses that mean "try again later" rather than an answer about the request. */
@@ -64,7 +66,7 @@ export function createHttpActivities(deps: HttpActivityDeps): {
 } {
   const got = deps.got ?? gotDefault;
   const now = deps.now ?? Date.now;
-  const redactor = createRedactor(secretsOfConnections(deps.connections));
+  const redactor = createRedactor([...secretsOfConnections(deps.connections), ...(deps.secrets ?? [])]);
   const log = redactingLogger(deps.log ?? activityLog, redactor);
   const exchangeDeps = { got, redactor, heartbeatIntervalMs: deps.heartbeatIntervalMs ?? 5000 };
   const targets = buildTargets(deps.connections, got, redactor, now);

@@ -610,6 +610,18 @@ describe('callOperation against a loopback server', { timeout: 30_000 }, () => {
   });
 
   describe('adoption instead of duplicate jobs', () => {
+    it('a create whose token request failed retries without the in-flight wait: nothing was sent', async () => {
+      const auth = { ...clientCredentials(), tokenUrl: 'http://127.0.0.1:1/applications/token' };
+      const activities = createHttpActivities({ connections: { airbyte: connection(mini, auth) }, log });
+      const failure = await failureOf(
+        run(activities, { request: createJob(), adopt: adoptSpec('attach') }, { attempt: 1 }),
+      );
+      assert.equal(failure.type, 'TokenRequestFailed');
+      assert.equal(failure.nonRetryable, false);
+      assert.equal(failure.nextRetryDelay, undefined);
+      assert.equal(mini.state.requests.length, 0);
+    });
+
     it('a slow POST /jobs that times out is retried (attempt 2) and adopts the job: exactly one job', async () => {
       const conn = connection(mini, { type: 'bearer', token: STATIC_TOKEN }, { timeoutMs: 300 });
       const activities = createHttpActivities({ connections: { airbyte: conn }, log });
