@@ -3,7 +3,7 @@
  * for the replay test. Run it when a deliberate, patched change to workflow code needs new
  * histories; keep the old ones: they prove running workflows still replay.
  *
- * Usage: npx tsx scripts/record-histories.ts [name-prefix]
+ * Usage: npx tsx scripts/record-histories.ts [name-prefix] [catalog|seeds|conflict-wait]
  */
 import { writeFile } from 'node:fs/promises';
 import { execFile } from 'node:child_process';
@@ -151,6 +151,39 @@ async function recordSeeds(): Promise<void> {
   }
 }
 
-await recordCatalog();
-await recordSeeds();
+/** `onConflict: wait`: a foreign sync blocks the create; the run checks it on timers, then creates its own. */
+async function recordConflictWait(): Promise<void> {
+  const stack = await startStack({ folders: [catalogFolder] });
+  try {
+    const connectionId = stack.simulator.addConnection({ scenario: { runningPolls: 1 } }).connectionId;
+    const created = await fetch(`${stack.simulator.url}/jobs`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ connectionId, jobType: 'sync' }),
+    });
+    const blocker = ((await created.json()) as { jobId: number }).jobId;
+    const handle = await stack.start('trigger-sync-and-poll', {
+      connectionId,
+      'x-arazzo-temporal': { onConflict: 'wait', pollIntervalSeconds: 0.05 },
+    });
+    const lookups = () => stack.simulator.requests().filter((r) => r.operationId === 'listJobs').length;
+    while (lookups() < 3) await new Promise((r) => setTimeout(r, 50));
+    // The foreign sync ends when read: read it until it has.
+    for (;;) {
+      const job = (await (await fetch(`${stack.simulator.url}/jobs/${blocker}`)).json()) as {
+        status: string;
+      };
+      if (['succeeded', 'failed', 'cancelled'].includes(job.status)) break;
+    }
+    await save(stack, 'sync-conflict-wait', handle);
+  } finally {
+    await stack.close();
+  }
+}
+
+// A second argument records one group only: catalog, seeds or conflict-wait.
+const only = process.argv[3];
+if (only === undefined || only === 'catalog') await recordCatalog();
+if (only === undefined || only === 'seeds') await recordSeeds();
+if (only === undefined || only === 'conflict-wait') await recordConflictWait();
 process.exit(0);

@@ -9,6 +9,7 @@ import { activityInfo, log as activityLog } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Got } from 'got';
 import gotDefault from 'got';
+import { getByPointer } from '../arazzo/json-pointer.js';
 import type { JsonValue } from '../arazzo/model.js';
 import type { StepResponse } from '../arazzo/machine/state.js';
 import type { HttpRequestSpec } from '../arazzo/request.js';
@@ -193,13 +194,31 @@ export function createHttpActivities(deps: HttpActivityDeps): {
           details,
         );
       }
-      case 'wait':
+      case 'wait': {
+        // The workflow waits for the running resource on durable timers (polling the same lookup),
+        // then creates its own: report which one is in the way instead of retrying the POST here.
+        // Any active job of the connection is in the way, whatever its type (see
+        // src/arazzo/machine/blocking.ts): no `match` here.
+        const found = await lookup({ ...adopt, match: undefined });
+        if (found.ok) {
+          const status = getByPointer(found.choice.item, adopt.statusPointer);
+          return {
+            ...result,
+            body: redactor.value(result.body ?? null) as JsonValue,
+            blockedBy: {
+              resourceId: found.choice.resourceId,
+              status: status.ok && typeof status.value === 'string' ? status.value : 'unknown',
+            },
+          };
+        }
+        // It ended between the two calls: the retry creates ours.
         throw ApplicationFailure.create({
           message: `${request.operation} answered ${result.statusCode} (${said}); waiting for the running resource to end`,
           type: 'ResourceBusy',
           nextRetryDelay: BUSY_RETRY_DELAY,
           details: [details],
         });
+      }
       case 'fail':
         throw ApplicationFailure.nonRetryable(
           `${request.operation} answered ${result.statusCode}: ${said}`,
