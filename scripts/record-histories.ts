@@ -4,7 +4,7 @@
  * histories; keep the old ones: they prove running workflows still replay.
  *
  * Usage: npx tsx scripts/record-histories.ts [name-prefix] [group …]
- * Groups: catalog, seeds, child (all when none is named). Name only the groups you need, so the
+ * Groups: catalog, seeds, child, conflict-wait (all when none is named). Name only the groups you need, so the
  * histories already recorded stay as they are.
  */
 import { writeFile } from 'node:fs/promises';
@@ -176,7 +176,38 @@ async function recordChild(): Promise<void> {
   }
 }
 
+/** `onConflict: wait`: a foreign sync blocks the create; the run checks it on timers, then creates its own. */
+async function recordConflictWait(): Promise<void> {
+  const stack = await startStack({ folders: [catalogFolder] });
+  try {
+    const connectionId = stack.simulator.addConnection({ scenario: { runningPolls: 1 } }).connectionId;
+    const created = await fetch(`${stack.simulator.url}/jobs`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ connectionId, jobType: 'sync' }),
+    });
+    const blocker = ((await created.json()) as { jobId: number }).jobId;
+    const handle = await stack.start('trigger-sync-and-poll', {
+      connectionId,
+      'x-temporal': { onConflict: 'wait', pollIntervalSeconds: 0.05 },
+    });
+    const lookups = () => stack.simulator.requests().filter((r) => r.operationId === 'listJobs').length;
+    while (lookups() < 3) await new Promise((r) => setTimeout(r, 50));
+    // The foreign sync ends when read: read it until it has.
+    for (;;) {
+      const job = (await (await fetch(`${stack.simulator.url}/jobs/${blocker}`)).json()) as {
+        status: string;
+      };
+      if (['succeeded', 'failed', 'cancelled'].includes(job.status)) break;
+    }
+    await save(stack, 'sync-conflict-wait', handle);
+  } finally {
+    await stack.close();
+  }
+}
+
 if (wanted('catalog')) await recordCatalog();
 if (wanted('seeds')) await recordSeeds();
 if (wanted('child')) await recordChild();
+if (wanted('conflict-wait')) await recordConflictWait();
 process.exit(0);

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import type { NativeConnection } from '@temporalio/worker';
 import { Worker, type WorkerOptions } from '@temporalio/worker';
 import { createHttpActivities, resolveSourceConnections, type SourceToConnect } from './activities/index.js';
+import { createNetworkGot, resolveNetworkSettings, secretsOfNetwork } from './activities/network.js';
 import { createPrepareActivity } from './activities/prepare.js';
 import {
   formatDiagnostic,
@@ -95,10 +96,17 @@ export async function createArazzoWorker(
 ): Promise<{ worker: Worker; catalog: Catalog; warnings: Diagnostic[] }> {
   const { config } = options;
   const { catalog, sources, warnings } = await loadWorkerCatalog(config);
-  const connections = resolveSourceConnections(options.env ?? process.env, sources);
-  if (!connections.ok) throw new WorkerSetupError(connections.errors);
+  const env = options.env ?? process.env;
+  const connections = resolveSourceConnections(env, sources);
+  const network = resolveNetworkSettings(env);
+  const problems = [...(connections.ok ? [] : connections.errors), ...(network.ok ? [] : network.errors)];
+  if (!connections.ok || !network.ok) throw new WorkerSetupError(problems);
 
-  const { callOperation } = createHttpActivities({ connections: connections.connections });
+  const { callOperation } = createHttpActivities({
+    connections: connections.connections,
+    got: createNetworkGot(network.settings),
+    secrets: secretsOfNetwork(network.settings),
+  });
   const { prepareArazzoRun } = createPrepareActivity({ catalog });
   const worker = await Worker.create({
     connection: options.connection,

@@ -6,16 +6,41 @@
 import { pathToFileURL } from 'node:url';
 import { NativeConnection, Runtime } from '@temporalio/worker';
 import { createRedactor } from './activities/index.js';
+import { describeProxy, resolveNetworkSettings, secretsOfNetwork } from './activities/network.js';
 import { formatDiagnostic } from './catalog/index.js';
 import { loadWorkerConfig, type WorkerConfig } from './config.js';
 import { StructuredLogger } from './logging.js';
 import { createArazzoWorker, WorkerSetupError } from './worker-setup.js';
 
-/** Secrets named by the environment, so log lines can never carry them. */
+/** Secrets named by the environment, so log lines can never carry them: proxy passwords too. */
 function environmentSecrets(env: NodeJS.ProcessEnv): string[] {
-  return Object.entries(env)
+  const named = Object.entries(env)
     .filter(([key, value]) => value && /(SECRET|TOKEN|PASSWORD|API_KEY)$/.test(key))
     .map(([, value]) => value as string);
+  const proxies = proxySecrets(env);
+  return [...named, ...proxies];
+}
+
+function proxySecrets(env: NodeJS.ProcessEnv): string[] {
+  const network = resolveNetworkSettings({
+    HTTP_PROXY: env.HTTP_PROXY,
+    http_proxy: env.http_proxy,
+    HTTPS_PROXY: env.HTTPS_PROXY,
+    https_proxy: env.https_proxy,
+  });
+  return network.ok ? secretsOfNetwork(network.settings) : [];
+}
+
+/** The proxies in use, without credentials, for the start-up line. */
+function proxySummary(env: NodeJS.ProcessEnv): Record<string, string> {
+  const network = resolveNetworkSettings({ ...env, ARAZZO_CA_FILE: undefined });
+  if (!network.ok) return {};
+  const { httpProxy, httpsProxy, noProxy } = network.settings;
+  return {
+    ...(httpProxy ? { httpProxy: describeProxy(httpProxy) } : {}),
+    ...(httpsProxy ? { httpsProxy: describeProxy(httpsProxy) } : {}),
+    ...(noProxy.length > 0 ? { noProxy: noProxy.join(',') } : {}),
+  };
 }
 
 export interface RunWorkerOptions {
@@ -69,6 +94,7 @@ export async function runWorker(options: RunWorkerOptions = {}): Promise<void> {
       taskQueue: config.taskQueue,
       workflows,
       bundle: config.workflowBundlePath ?? 'built at start',
+      ...proxySummary(env),
       ...(config.metricsAddress ? { metrics: `http://${config.metricsAddress}/metrics` } : {}),
     });
     options.onReady?.({ config, workflows });

@@ -88,9 +88,11 @@ function createTokenCache(
         responseType: 'text',
       })
       .catch((error: unknown) => {
+        // Its own type: no API request was sent, so a create that needed this token retries at
+        // once instead of waiting for a job an earlier attempt might be creating.
         throw ApplicationFailure.retryable(
           `Token request to ${auth.tokenUrl} failed: ${deps.redactor.message(error)}`,
-          'HttpTransportError',
+          'TokenRequestFailed',
         );
       });
     const status = response.statusCode;

@@ -45,6 +45,8 @@ export interface HttpActivityDeps {
   now?: () => number;
   /** How often to heartbeat while waiting for a response (default 5 s). */
   heartbeatIntervalMs?: number;
+  /** More values to redact, beyond the connections' credentials (a proxy's password). */
+  secrets?: string[];
 }
 
 /** Statuses that mean "try again later" rather than an answer about the request. */
@@ -72,7 +74,7 @@ export function createHttpActivities(deps: HttpActivityDeps): {
 } {
   const got = deps.got ?? gotDefault;
   const now = deps.now ?? Date.now;
-  const redactor = createRedactor(secretsOfConnections(deps.connections));
+  const redactor = createRedactor([...secretsOfConnections(deps.connections), ...(deps.secrets ?? [])]);
   const log = redactingLogger(deps.log ?? activityLog, redactor);
   const exchangeDeps = { got, redactor, heartbeatIntervalMs: deps.heartbeatIntervalMs ?? 5000 };
   const targets = buildTargets(deps.connections, got, redactor, now);
@@ -287,13 +289,31 @@ export function createHttpActivities(deps: HttpActivityDeps): {
           details,
         );
       }
-      case 'wait':
+      case 'wait': {
+        // The workflow waits for the running resource on durable timers (polling the same lookup),
+        // then creates its own: report which one is in the way instead of retrying the POST here.
+        // Any active job of the connection is in the way, whatever its type (see
+        // src/arazzo/machine/blocking.ts): no `match` here.
+        const found = await lookup({ ...adopt, match: undefined });
+        if (found.ok) {
+          const status = getByPointer(found.choice.item, adopt.statusPointer);
+          return {
+            ...result,
+            body: redactor.value(result.body ?? null) as JsonValue,
+            blockedBy: {
+              resourceId: found.choice.resourceId,
+              status: status.ok && typeof status.value === 'string' ? status.value : 'unknown',
+            },
+          };
+        }
+        // It ended between the two calls: the retry creates ours.
         throw ApplicationFailure.create({
           message: `${request.operation} answered ${result.statusCode} (${said}); waiting for the running resource to end`,
           type: 'ResourceBusy',
           nextRetryDelay: BUSY_RETRY_DELAY,
           details: [details],
         });
+      }
       case 'fail':
         throw ApplicationFailure.nonRetryable(
           `${request.operation} answered ${result.statusCode}: ${said}`,

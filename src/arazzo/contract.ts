@@ -20,6 +20,11 @@ export interface StepResponse {
   method: string;
   /** Set when the activity adopted an existing resource instead of creating one; `body` is that resource. */
   adopted?: { reason: 'conflict' | 'unknown-outcome'; resourceId: JsonValue };
+  /**
+   * Set with `onConflict: wait` when the create was refused because this resource is running: the
+   * run waits for it to end (polling the adoption lookup on timers), then creates its own.
+   */
+  blockedBy?: { resourceId: JsonValue; status: string };
 }
 
 /**

@@ -21,6 +21,23 @@ import { freePort, killOnExit, terminate } from './processes.js';
 
 export { freePort };
 
+/**
+ * Dynamic config every dev server started here gets (a caller's `dynamicConfig` overrides it).
+ *
+ * `history.workflowTaskRetryMaxInterval`: from its 4th attempt on, the Temporal server lengthens a
+ * workflow task's start-to-close timeout by 5 s × 2^(attempt − 4), up to this bound, 10 minutes by
+ * default (temporalio/temporal: `getStartToCloseTimeout` in
+ * service/history/workflow/workflow_task_state_machine.go; `WorkflowTaskRetryMaxInterval` in
+ * common/dynamicconfig/constants.go). A run whose workflow tasks timed out a few times in a row (its
+ * worker killed, the server restarted while the task was out) then has one *started* for up to
+ * 10 minutes when the worker holding it dies: the stall the reliability suite once saw
+ * (docs/reliability.md). Here the lengthening stops at 10 s, so such a task is retried after at most
+ * 20 s with the default 10 s task timeout. Production servers keep their own setting.
+ */
+export const DEV_SERVER_DYNAMIC_CONFIG: Readonly<Record<string, string | number | boolean>> = {
+  'history.workflowTaskRetryMaxInterval': '10s',
+};
+
 const execFileAsync = promisify(execFile);
 
 export interface DevServerOptions {
@@ -42,6 +59,8 @@ export interface DevServerOptions {
   output?: 'inherit' | 'ignore';
   /** How long to wait for readiness, in ms (default 60 s: a cold SQLite start on two cores can be slow). */
   readyTimeoutMs?: number;
+  /** Server dynamic config (`--dynamic-config-value KEY=JSON`), over this project's defaults. */
+  dynamicConfig?: Record<string, string | number | boolean>;
 }
 
 export interface DevServer {
@@ -166,6 +185,9 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   for (const ns of options.namespaces ?? []) args.push('--namespace', ns);
   for (const [key, type] of Object.entries(options.searchAttributes ?? {})) {
     args.push('--search-attribute', `${key}=${type}`);
+  }
+  for (const [key, value] of Object.entries({ ...DEV_SERVER_DYNAMIC_CONFIG, ...options.dynamicConfig })) {
+    args.push('--dynamic-config-value', `${key}=${JSON.stringify(value)}`);
   }
 
   const child = spawn(cliPath, args, {

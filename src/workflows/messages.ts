@@ -35,6 +35,8 @@ export interface RunStatus {
   waitDeadline?: string;
   executionDeadline?: string;
   cancelRequested?: string;
+  /** `onConflict: wait`: the resource (not this run's) whose end the run waits for before creating its own. */
+  waitingFor?: { kind: string; id: JsonValue; status: string; checks: number };
   /** Runs completed before this one through continue-as-new. */
   continuedAsNew: number;
 }

@@ -23,11 +23,13 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import {
+  activeResourceIn,
   afterCall,
   afterCallError,
   afterWorkflow,
   cancellableResources,
   describeRequest,
+  lookupReadable,
   markCancelSent,
   observeBeforeCancel,
   startRun,
@@ -37,7 +39,7 @@ import {
   type Transition,
 } from '../arazzo/machine/index.js';
 import type { CallInput } from '../arazzo/contract.js';
-import type { JsonObject } from '../arazzo/model.js';
+import type { JsonObject, JsonValue } from '../arazzo/model.js';
 import type { ExecutionPlan } from '../arazzo/plan.js';
 import type { HttpRequestSpec } from '../arazzo/request.js';
 import type { PrepareRunInput, PrepareRunResult } from '../activities/prepare.js';
@@ -50,7 +52,26 @@ export interface CarriedRun {
   move: Move;
   startedAtMs: number;
   continuedAsNew: number;
+  /** Set while `onConflict: wait` waits for another resource to end. */
+  blocking?: Blocking;
 }
+
+/**
+ * `onConflict: wait`: the create of `stepId` was refused because this resource runs. The run polls
+ * the adoption lookup on durable timers until no resource of the connection is active, then sends
+ * the create once more. It never cancels that resource: it is not the run's own.
+ */
+export interface Blocking {
+  stepId: string;
+  kind: string;
+  resourceId: JsonValue;
+  status: string;
+  /** Lookups made so far while waiting. */
+  checks: number;
+}
+
+/** Marks histories whose runs wait for a blocking resource on timers (before: the create was retried). */
+export const CONFLICT_WAIT_PATCH = 'conflict-wait-polls-blocking-resource';
 
 /** Passed by a parent run to a sub-workflow: the plan is already resolved, so the child uses it as is. */
 export interface ChildRun {
@@ -110,6 +131,13 @@ function readActivities(plan: ExecutionPlan): Record<string, CallActivity> {
   });
 }
 
+/** The wait before the n-th check of a blocking resource: the run's poll interval and backoff. */
+function blockingDelaySeconds(plan: ExecutionPlan, check: number): number {
+  const { pollIntervalSeconds, pollBackoff, maxPollIntervalSeconds } = plan.options;
+  const grown = pollIntervalSeconds * Math.pow(pollBackoff, Math.max(0, check - 1));
+  return Math.min(Math.max(pollIntervalSeconds, maxPollIntervalSeconds), grown);
+}
+
 function toIso(ms: number): string {
   return new Date(ms).toISOString();
 }
@@ -135,6 +163,7 @@ export async function runArazzoWorkflow(inputs: unknown, extra?: WorkflowArgumen
   let callsThisRun = 0;
   let cancelRequested: { reason: string } | undefined;
   let wake = false;
+  let blocking: Blocking | undefined;
 
   // Messages are answered from the first moment, even before the plan is resolved.
   let prepared = false;
@@ -187,6 +216,16 @@ export async function runArazzoWorkflow(inputs: unknown, extra?: WorkflowArgumen
         ? { executionDeadline: toIso(startedAtMs + plan.options.executionTimeoutSeconds * 1000) }
         : {}),
       ...(cancelRequested ? { cancelRequested: cancelRequested.reason } : {}),
+      ...(blocking
+        ? {
+            waitingFor: {
+              kind: blocking.kind,
+              id: blocking.resourceId,
+              status: blocking.status,
+              checks: blocking.checks,
+            },
+          }
+        : {}),
       continuedAsNew,
     };
   });
@@ -203,7 +242,7 @@ export async function runArazzoWorkflow(inputs: unknown, extra?: WorkflowArgumen
     );
   }
   if (extra && 'carried' in extra) {
-    ({ plan, state, move, startedAtMs } = extra.carried);
+    ({ plan, state, move, startedAtMs, blocking } = extra.carried);
     continuedAsNew = extra.carried.continuedAsNew + 1;
     cancelRequested = state.cancelRequested;
   } else {
@@ -293,6 +332,68 @@ export async function runArazzoWorkflow(inputs: unknown, extra?: WorkflowArgumen
     }
   };
 
+  /**
+   * One check of the resource that blocks a create (`onConflict: wait`): the adoption lookup, read
+   * like a poll. Still active: the (possibly newer) blocking resource. None active: undefined, and
+   * the create is sent again. The lookup failing fails the step like its own call would.
+   */
+  const checkBlocking = async (
+    call: Extract<Move, { type: 'call' }>,
+    current: Blocking,
+    adopt: NonNullable<Extract<Move, { type: 'call' }>['adopt']>,
+  ): Promise<
+    { type: 'blocking'; blocking: Blocking | undefined } | { type: 'transition'; transition: Transition }
+  > => {
+    showDetails(
+      `**${plan.workflowId}** step ${call.stepId} waits for ${current.kind} ${String(current.resourceId)} (${current.status}) to end: check ${current.checks + 1}. ${jobSummary()}`,
+    );
+    const what = `${adopt.lookup.operation} (waiting for ${current.kind} ${String(current.resourceId)} to end)`;
+    let listed: StepResponse;
+    try {
+      listed = await activityFor(adopt.lookup)({ request: adopt.lookup });
+    } catch (error) {
+      if (isCancellation(error) || !(error instanceof ActivityFailure)) throw error;
+      const cause = error.cause instanceof Error ? error.cause.message : error.message;
+      return { type: 'transition', transition: afterCallError(plan, state, `${what} failed: ${cause}`) };
+    }
+    if (
+      listed.statusCode < 200 ||
+      listed.statusCode > 299 ||
+      !lookupReadable(listed.body, adopt.itemsPointer)
+    ) {
+      return {
+        type: 'transition',
+        transition: afterCallError(
+          plan,
+          state,
+          `${what} answered ${listed.statusCode} without a list at ${adopt.itemsPointer}`,
+        ),
+      };
+    }
+    const active = activeResourceIn(listed.body, adopt);
+    if (active === undefined) {
+      log.info(`${current.kind} ${String(current.resourceId)} ended; creating ours`, {
+        stepId: call.stepId,
+        checks: current.checks + 1,
+      });
+      return { type: 'blocking', blocking: undefined };
+    }
+    if (
+      JSON.stringify(active.id) !== JSON.stringify(current.resourceId) ||
+      active.status !== current.status
+    ) {
+      log.info(`${current.kind} ${String(active.id)}: ${active.status} (blocking ${call.stepId})`, {
+        stepId: call.stepId,
+        resourceId: active.id,
+        status: active.status,
+      });
+    }
+    return {
+      type: 'blocking',
+      blocking: { ...current, resourceId: active.id, status: active.status, checks: current.checks + 1 },
+    };
+  };
+
   const showDetails = (text: string) => setCurrentDetails(text);
   const jobSummary = () =>
     state.resources.map((r) => `${r.kind} ${String(r.id)}: ${r.status ?? 'unknown'}`).join(', ') ||
@@ -323,6 +424,14 @@ export async function runArazzoWorkflow(inputs: unknown, extra?: WorkflowArgumen
         state = { ...state, cancelRequested };
         const hadActive = state.resources.some((r) => !r.terminal);
         await cancelActiveResources(cancelRequested.reason);
+        if (!hadActive && blocking) {
+          // The resource waited for is not this run's: it keeps running.
+          throw failure(
+            `run cancelled while waiting for ${blocking.kind} ${String(blocking.resourceId)} to end (left running): ${cancelRequested.reason}`,
+            'ArazzoRunCancelled',
+            { reason: cancelRequested.reason, waitedFor: blocking.resourceId },
+          );
+        }
         // Only jobs this run did not start are left (attached after a conflict, or waited on):
         // the run ends now and leaves them running, rather than waiting for them to end.
         const active = state.resources.filter((r) => !r.terminal);
@@ -377,7 +486,7 @@ export async function runArazzoWorkflow(inputs: unknown, extra?: WorkflowArgumen
       const historyEstimate = Math.max(workflowInfo().historyLength, callsThisRun * 6);
       if (workflowInfo().continueAsNewSuggested || historyEstimate >= plan.options.historyEventLimit) {
         await continueAsNew<typeof runArazzoWorkflow>(inputs, {
-          carried: { plan, state, move, startedAtMs, continuedAsNew },
+          carried: { plan, state, move, startedAtMs, continuedAsNew, ...(blocking ? { blocking } : {}) },
         });
       }
 
@@ -388,7 +497,9 @@ export async function runArazzoWorkflow(inputs: unknown, extra?: WorkflowArgumen
           deadlines.length > 0 ? Math.max(0, Math.min(...deadlines) - Date.now()) : Infinity;
         const delayMs = Math.min(move.delaySeconds * 1000, untilDeadline);
         nextPollAtMs = Date.now() + delayMs;
-        const why = `${move.type === 'call' ? move.reason : 'wait'} ${move.stepId ?? ''}`.trim();
+        const why = blocking
+          ? `${blocking.kind} ${String(blocking.resourceId)} (${blocking.status}) must end before ${blocking.stepId}`
+          : `${move.type === 'call' ? move.reason : 'wait'} ${move.stepId ?? ''}`.trim();
         showDetails(`**${plan.workflowId}** waiting ${move.delaySeconds} s (${why}). ${jobSummary()}`);
         wake = false;
         const woken = await condition(() => wake, delayMs, { summary: why });
@@ -401,20 +512,55 @@ export async function runArazzoWorkflow(inputs: unknown, extra?: WorkflowArgumen
       callsThisRun++;
       if (move.type === 'call') {
         const call = move;
+        if (blocking !== undefined && call.adopt !== undefined && blocking.stepId === call.stepId) {
+          const waited = await checkBlocking(call, blocking, call.adopt);
+          if (waited.type === 'transition') {
+            blocking = undefined;
+            ({ state, move } = waited.transition);
+          } else {
+            blocking = waited.blocking;
+            move = waited.blocking
+              ? { ...call, delaySeconds: blockingDelaySeconds(plan, waited.blocking.checks) }
+              : { ...call, delaySeconds: 0 };
+          }
+          continue;
+        }
         showDetails(
           `**${plan.workflowId}** step ${call.stepId} (visit ${call.visit}): ${describeRequest(call.request)}. ${jobSummary()}`,
         );
-        let transition: Transition;
+        let transition: Transition | undefined;
         try {
           const response = await activityFor(call.request)({
             request: call.request,
             ...(call.adopt ? { adopt: call.adopt } : {}),
           });
-          transition = afterCall(plan, state, response, Date.now());
+          if (response.blockedBy !== undefined && call.adopt !== undefined && patched(CONFLICT_WAIT_PATCH)) {
+            blocking = {
+              stepId: call.stepId,
+              kind: plan.operations[call.request.operation]?.resource?.kind ?? 'resource',
+              resourceId: response.blockedBy.resourceId,
+              status: response.blockedBy.status,
+              checks: 0,
+            };
+            log.info(
+              `waiting for ${blocking.kind} ${String(blocking.resourceId)} to end before creating ours`,
+              {
+                stepId: call.stepId,
+                resourceId: blocking.resourceId,
+                status: blocking.status,
+              },
+            );
+          } else {
+            transition = afterCall(plan, state, response, Date.now());
+          }
         } catch (error) {
           if (isCancellation(error) || !(error instanceof ActivityFailure)) throw error;
           const cause = error.cause instanceof Error ? error.cause.message : error.message;
           transition = afterCallError(plan, state, `${call.request.operation} failed: ${cause}`);
+        }
+        if (transition === undefined) {
+          move = { ...call, delaySeconds: blockingDelaySeconds(plan, 1) };
+          continue;
         }
         for (const note of transition.notes) log.warn(note, { stepId: call.stepId });
         // One line when a job appears or changes status: enough to follow a run without a line per poll.

@@ -185,7 +185,7 @@ describe('createAuthorizer: client credentials', () => {
     );
     await assert.rejects(
       auth.header(),
-      (e: unknown) => e instanceof ApplicationFailure && e.type === 'HttpTransportError' && !e.nonRetryable,
+      (e: unknown) => e instanceof ApplicationFailure && e.type === 'TokenRequestFailed' && !e.nonRetryable,
     );
   });
 });

@@ -610,6 +610,18 @@ describe('callOperation against a loopback server', { timeout: 30_000 }, () => {
   });
 
   describe('adoption instead of duplicate jobs', () => {
+    it('a create whose token request failed retries without the in-flight wait: nothing was sent', async () => {
+      const auth = { ...clientCredentials(), tokenUrl: 'http://127.0.0.1:1/applications/token' };
+      const activities = createHttpActivities({ connections: { airbyte: connection(mini, auth) }, log });
+      const failure = await failureOf(
+        run(activities, { request: createJob(), adopt: adoptSpec('attach') }, { attempt: 1 }),
+      );
+      assert.equal(failure.type, 'TokenRequestFailed');
+      assert.equal(failure.nonRetryable, false);
+      assert.equal(failure.nextRetryDelay, undefined);
+      assert.equal(mini.state.requests.length, 0);
+    });
+
     it('a slow POST /jobs that times out is retried (attempt 2) and adopts the job: exactly one job', async () => {
       const conn = connection(mini, { type: 'bearer', token: STATIC_TOKEN }, { timeoutMs: 300 });
       const activities = createHttpActivities({ connections: { airbyte: conn }, log });
@@ -734,13 +746,31 @@ describe('callOperation against a loopback server', { timeout: 30_000 }, () => {
       assert.equal(failure.nonRetryable, false);
     });
 
-    it('409 + wait asks Temporal to retry in 10 s', async () => {
+    it('409 + wait names the running job, of any type, for the workflow to wait on: one POST, no retry', async () => {
       mini.state.jobs.push({
         jobId: 4,
         status: 'running',
-        jobType: 'sync',
+        jobType: 'reset',
         connectionId: CONNECTION_ID,
         startTime: '2025-01-02T00:00:00Z',
+      });
+      const activities = createHttpActivities({
+        connections: { airbyte: connection(mini, { type: 'bearer', token: STATIC_TOKEN }) },
+        log,
+      });
+      const spec = { ...adoptSpec('wait'), match: { '/jobType': 'sync' } };
+      const result = await run(activities, { request: createJob(), adopt: spec });
+      assert.equal(result.statusCode, 409);
+      assert.deepEqual(result.blockedBy, { resourceId: 4, status: 'running' });
+      assert.equal(result.adopted, undefined);
+      assert.equal(mini.state.requests.filter((r) => r.method === 'POST').length, 1);
+    });
+
+    it('409 + wait with no active job left asks Temporal to retry the create in 10 s', async () => {
+      mini.state.hooks.push((_req, res) => {
+        res.writeHead(409, { 'content-type': 'application/json' });
+        res.end('{"title":"try-again-later","data":{"message":"A sync is already running"}}');
+        return true;
       });
       const activities = createHttpActivities({
         connections: { airbyte: connection(mini, { type: 'bearer', token: STATIC_TOKEN }) },

@@ -11,6 +11,7 @@ export {
   startRun,
 } from './machine.js';
 export type { Transition } from './machine.js';
+export { activeResourceIn, lookupReadable } from './blocking.js';
 export type {
   AdoptRequest,
   Move,
