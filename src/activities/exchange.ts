@@ -7,6 +7,7 @@ import { activityInfo, cancellationSignal, heartbeat } from '@temporalio/activit
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import type { Got } from 'got';
 import type { IncomingHttpHeaders } from 'node:http';
+import { hasControlCharacter } from '../arazzo/http-text.js';
 import type { JsonValue } from '../arazzo/model.js';
 import type { StepResponse } from '../arazzo/machine/state.js';
 import type { HttpRequestSpec } from '../arazzo/request.js';
@@ -304,13 +305,4 @@ function transportFailure(
   const message = `${method} ${url} failed (${code}): ${redactor.message(error)}`;
   if (INVALID_REQUEST_CODES.has(code)) return ApplicationFailure.nonRetryable(message, 'HttpRequestInvalid');
   return ApplicationFailure.retryable(message, 'HttpTransportError');
-}
-
-/** Control characters (except horizontal tab) end or split a header line. */
-function hasControlCharacter(text: string): boolean {
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i);
-    if ((code < 0x20 && code !== 0x09) || code === 0x7f) return true;
-  }
-  return false;
 }

@@ -10,6 +10,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { Got } from 'got';
 import gotDefault from 'got';
 import type { AdoptRequest, CallInput, StepResponse } from '../arazzo/contract.js';
+import { retryAfterDelayMs } from '../arazzo/http-text.js';
 import { getByPointer } from '../arazzo/json-pointer.js';
 import type { JsonValue } from '../arazzo/model.js';
 import type { HttpRequestSpec } from '../arazzo/request.js';
@@ -397,12 +398,8 @@ function throwIfRetryableStatus(
 
 /** `Retry-After` as delay-seconds or an HTTP-date, in milliseconds (at least 1 s, so a `0` cannot spin). */
 export function retryAfterMs(header: string | undefined, nowMs: number): number | undefined {
-  if (header === undefined || header.trim() === '') return undefined;
-  const text = header.trim();
-  if (/^\d+$/.test(text)) return Math.max(1000, Number(text) * 1000);
-  const at = Date.parse(text);
-  if (Number.isNaN(at)) return undefined;
-  return Math.max(1000, at - nowMs);
+  const delayMs = retryAfterDelayMs(header, nowMs);
+  return delayMs === undefined ? undefined : Math.max(1000, delayMs);
 }
 
 function redactingLogger(target: HttpActivityLogger, redactor: Redactor): HttpActivityLogger {

@@ -8,6 +8,7 @@ import { extensionValue, RUN_OPTIONS_EXTENSION } from '../extensions.js';
 import type { ExpressionContext } from '../context.js';
 import { evaluateCriteria } from '../criteria/index.js';
 import { evaluateExpression, resolveValue } from '../expressions/index.js';
+import { retryAfterDelaySeconds } from '../http-text.js';
 import { getByPointer } from '../json-pointer.js';
 import type { FailureAction, JsonObject, JsonValue, Step, SuccessAction, Workflow } from '../model.js';
 import type { ExecutionPlan, OperationPlan } from '../plan.js';
@@ -443,13 +444,9 @@ function sameResource(resource: TrackedResource, operation: string, id: JsonValu
   return resource.operation === operation && JSON.stringify(resource.id) === JSON.stringify(id);
 }
 
-/** Seconds from a `Retry-After` header (delta-seconds or HTTP-date), if any. */
+/** Seconds from a `Retry-After` header (delay-seconds or HTTP-date), if any. */
 export function retryAfterSeconds(headers: Record<string, string>, nowMs: number): number | undefined {
-  const value = headers['retry-after'];
-  if (value === undefined) return undefined;
-  if (/^\s*\d+\s*$/.test(value)) return Number(value);
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? undefined : Math.max(0, Math.ceil((date - nowMs) / 1000));
+  return retryAfterDelaySeconds(headers['retry-after'], nowMs);
 }
 
 function retryKey(stepId: string, action: FailureAction): string {
