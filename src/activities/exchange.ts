@@ -15,6 +15,7 @@ import type { Authorizer } from './auth.js';
 import type { SourceConnection } from './config.js';
 import { currentHeartbeatDetails } from './heartbeat-details.js';
 import type { Redactor } from './redact.js';
+import { Failure } from '../arazzo/failures.js';
 
 /** What came back, before any retry decision (a response not adopted from elsewhere). */
 export type Exchange = Omit<StepResponse, 'adopted'>;
@@ -75,7 +76,7 @@ export async function exchange(
     // got refuses this with a TypeError that would otherwise look like a retryable transport error.
     throw ApplicationFailure.nonRetryable(
       `Refusing to call ${request.operation}: a ${method} request cannot have a body`,
-      'HttpRequestInvalid',
+      Failure.httpRequestInvalid,
     );
   }
   const safeUrl = redactUrl(url, deps.redactor);
@@ -122,7 +123,7 @@ export function buildUrl(baseUrl: string, request: HttpRequestSpec): URL {
   const unsafe = (why: string): ApplicationFailure =>
     ApplicationFailure.nonRetryable(
       `Refusing to call ${request.operation}: the request ${why}`,
-      'UnsafeRequestUrl',
+      Failure.unsafeRequestUrl,
     );
   if (typeof path !== 'string' || !path.startsWith('/') || path.startsWith('//'))
     throw unsafe('path must start with a single "/"');
@@ -176,7 +177,7 @@ function requestHeaders(request: HttpRequestSpec): Record<string, string> {
     if (hasControlCharacter(value) || hasControlCharacter(name)) {
       throw ApplicationFailure.nonRetryable(
         `Refusing to call ${request.operation}: header "${name}" contains a line break or control character`,
-        'HttpRequestInvalid',
+        Failure.httpRequestInvalid,
       );
     }
   }
@@ -303,6 +304,7 @@ function transportFailure(
   const code =
     typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : 'UNKNOWN';
   const message = `${method} ${url} failed (${code}): ${redactor.message(error)}`;
-  if (INVALID_REQUEST_CODES.has(code)) return ApplicationFailure.nonRetryable(message, 'HttpRequestInvalid');
-  return ApplicationFailure.retryable(message, 'HttpTransportError');
+  if (INVALID_REQUEST_CODES.has(code))
+    return ApplicationFailure.nonRetryable(message, Failure.httpRequestInvalid);
+  return ApplicationFailure.retryable(message, Failure.httpTransportError);
 }

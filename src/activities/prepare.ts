@@ -5,10 +5,11 @@
  * workflow, and bad input fails the run before any request is sent.
  */
 import { ApplicationFailure } from '@temporalio/common';
+import { Failure } from '../arazzo/failures.js';
 import type { JsonObject } from '../arazzo/model.js';
 import { mergeRunOptions } from '../arazzo/options.js';
 import type { ExecutionPlan } from '../arazzo/plan.js';
-import { formatDiagnostic, prepareInputs, type Catalog } from '../catalog/index.js';
+import { prepareInputs, type Catalog } from '../catalog/index.js';
 
 export interface PrepareRunInput {
   /** The Temporal workflow type: the Arazzo workflowId to run. */
@@ -27,12 +28,6 @@ export interface PrepareRunResult {
 
 /** Inputs are recorded in history and memo: a cap keeps a hostile input from bloating both. */
 export const MAX_INPUT_BYTES = 64 * 1024;
-
-/** Failure types of a refused run, for clients to match on. */
-export const PrepareFailureTypes = {
-  unknownWorkflow: 'ArazzoUnknownWorkflow',
-  invalidInput: 'ArazzoInvalidInput',
-} as const;
 
 function memoInputs(inputs: JsonObject): JsonObject {
   const memo: JsonObject = {};
@@ -71,7 +66,7 @@ export function createPrepareActivity(deps: { catalog: Pick<Catalog, 'workflows'
           const known = [...deps.catalog.workflows.keys()].sort().join(', ');
           throw ApplicationFailure.nonRetryable(
             `no Arazzo workflow '${input.workflowType}' in this worker's catalog (known: ${known || 'none'})`,
-            PrepareFailureTypes.unknownWorkflow,
+            Failure.unknownWorkflow,
           );
         }
         plan = planFor(input.workflowType);
@@ -79,7 +74,7 @@ export function createPrepareActivity(deps: { catalog: Pick<Catalog, 'workflows'
       const refuse = (problems: string[]): never => {
         throw ApplicationFailure.nonRetryable(
           `invalid inputs for ${plan.workflowId} (${plan.documentPath}):\n${problems.map((p) => `  ${p}`).join('\n')}`,
-          PrepareFailureTypes.invalidInput,
+          Failure.invalidInput,
           { problems },
         );
       };
@@ -103,9 +98,4 @@ export function createPrepareActivity(deps: { catalog: Pick<Catalog, 'workflows'
       };
     },
   };
-}
-
-/** Formats catalog diagnostics for a worker's start-up report. */
-export function describeDiagnostics(diagnostics: Parameters<typeof formatDiagnostic>[0][]): string {
-  return diagnostics.map((d) => formatDiagnostic(d)).join('\n');
 }

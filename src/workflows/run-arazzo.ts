@@ -44,6 +44,7 @@ import type { ExecutionPlan } from '../arazzo/plan.js';
 import type { HttpRequestSpec } from '../arazzo/request.js';
 import type { PrepareRunInput, PrepareRunResult } from '../activities/prepare.js';
 import { cancelSignal, statusQuery, type RunStatus } from './messages.js';
+import { Failure, NEVER_RETRIED_CALL_FAILURES } from '../arazzo/failures.js';
 
 /** What continue-as-new carries into the next run. */
 export interface CarriedRun {
@@ -107,7 +108,7 @@ function callActivities(plan: ExecutionPlan): Record<string, CallActivity> {
       initialInterval: '1 second',
       backoffCoefficient: 2,
       maximumInterval: '60 seconds',
-      nonRetryableErrorTypes: ['ArazzoConfigurationError', 'ArazzoRequestError', 'ResourceConflict'],
+      nonRetryableErrorTypes: NEVER_RETRIED_CALL_FAILURES,
     },
   });
 }
@@ -126,7 +127,7 @@ function readActivities(plan: ExecutionPlan): Record<string, CallActivity> {
       initialInterval: '1 second',
       backoffCoefficient: 2,
       maximumInterval: '60 seconds',
-      nonRetryableErrorTypes: ['ArazzoConfigurationError', 'ArazzoRequestError', 'ResourceConflict'],
+      nonRetryableErrorTypes: NEVER_RETRIED_CALL_FAILURES,
     },
   });
 }
@@ -233,12 +234,12 @@ export async function runArazzoWorkflow(inputs: unknown, extra?: WorkflowArgumen
   // The second argument is this code's own (continue-as-new, a parent's plan): a client that
   // passes one must not skip the catalog, so it is honoured only where Temporal vouches for it.
   if (extra && 'carried' in extra && !info.continuedFromExecutionRunId) {
-    throw failure('the second workflow argument is reserved for continue-as-new', 'ArazzoInvalidInput');
+    throw failure('the second workflow argument is reserved for continue-as-new', Failure.invalidInput);
   }
   if (extra && 'plan' in extra && !info.parent) {
     throw failure(
       'the second workflow argument is reserved for sub-workflows started by a parent run',
-      'ArazzoInvalidInput',
+      Failure.invalidInput,
     );
   }
   if (extra && 'carried' in extra) {
@@ -428,7 +429,7 @@ export async function runArazzoWorkflow(inputs: unknown, extra?: WorkflowArgumen
           // The resource waited for is not this run's: it keeps running.
           throw failure(
             `run cancelled while waiting for ${blocking.kind} ${String(blocking.resourceId)} to end (left running): ${cancelRequested.reason}`,
-            'ArazzoRunCancelled',
+            Failure.runCancelled,
             { reason: cancelRequested.reason, waitedFor: blocking.resourceId },
           );
         }
@@ -440,7 +441,7 @@ export async function runArazzoWorkflow(inputs: unknown, extra?: WorkflowArgumen
             `run cancelled: ${cancelRequested.reason}; left running (not started by this run): ${active
               .map((r) => `${r.kind} ${String(r.id)}`)
               .join(', ')}`,
-            'ArazzoRunCancelled',
+            Failure.runCancelled,
             {
               reason: cancelRequested.reason,
               leftRunning: active.map((r) => ({ kind: r.kind, id: r.id, status: r.status ?? null })),
@@ -450,7 +451,7 @@ export async function runArazzoWorkflow(inputs: unknown, extra?: WorkflowArgumen
         if (!hadActive) {
           throw failure(
             `run cancelled before any job was running: ${cancelRequested.reason}`,
-            'ArazzoRunCancelled',
+            Failure.runCancelled,
             {
               reason: cancelRequested.reason,
             },
@@ -463,7 +464,7 @@ export async function runArazzoWorkflow(inputs: unknown, extra?: WorkflowArgumen
         await CancellationScope.nonCancellable(() => cancelActiveResources('execution timeout'));
         throw failure(
           `execution timeout of ${executionTimeoutSeconds} s reached; the job was cancelled`,
-          'ArazzoExecutionTimeout',
+          Failure.executionTimeout,
           {
             resources: state.resources.map((r) => ({ id: r.id, status: r.status ?? null })),
           },
@@ -472,7 +473,7 @@ export async function runArazzoWorkflow(inputs: unknown, extra?: WorkflowArgumen
       if (waitDeadlineMs !== undefined && Date.now() >= waitDeadlineMs) {
         throw failure(
           `wait timeout of ${waitTimeoutSeconds} s reached; the job was left running`,
-          'ArazzoWaitTimeout',
+          Failure.waitTimeout,
           {
             resources: state.resources.map((r) => ({ id: r.id, status: r.status ?? null })),
           },
@@ -617,7 +618,7 @@ export async function runArazzoWorkflow(inputs: unknown, extra?: WorkflowArgumen
     const where = move.type === 'call' || move.type === 'runWorkflow' ? ` at step ${move.stepId ?? '?'}` : '';
     throw failure(
       `internal error${where}: ${error instanceof Error ? error.message : String(error)}`,
-      'ArazzoInternalError',
+      Failure.internalError,
     );
   }
 }
