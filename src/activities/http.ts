@@ -9,7 +9,7 @@ import { activityInfo, log as activityLog } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Got } from 'got';
 import gotDefault from 'got';
-import type { AdoptRequest, CallInput, StepResponse } from '../arazzo/contract.js';
+import type { AdoptRequest, CallInput, CallOperation, StepResponse } from '../arazzo/contract.js';
 import { retryAfterDelayMs } from '../arazzo/http-text.js';
 import { getByPointer } from '../arazzo/json-pointer.js';
 import type { JsonValue } from '../arazzo/model.js';
@@ -71,9 +71,7 @@ interface CreateNote {
  * Creates the operation-call activity with its connections, HTTP client and token caches.
  * Build it once per worker: token caches live as long as it does.
  */
-export function createHttpActivities(deps: HttpActivityDeps): {
-  callOperation(input: HttpActivityInput): Promise<HttpActivityResult>;
-} {
+export function createHttpActivities(deps: HttpActivityDeps): { callOperation: CallOperation } {
   const got = deps.got ?? gotDefault;
   const now = deps.now ?? Date.now;
   const redactor = createRedactor([...secretsOfConnections(deps.connections), ...(deps.secrets ?? [])]);

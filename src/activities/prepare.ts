@@ -5,26 +5,12 @@
  * workflow, and bad input fails the run before any request is sent.
  */
 import { ApplicationFailure } from '@temporalio/common';
+import type { ArazzoActivities, PrepareRunInput, PrepareRunResult } from '../arazzo/contract.js';
 import { Failure } from '../arazzo/failures.js';
 import type { JsonObject } from '../arazzo/model.js';
 import { mergeRunOptions } from '../arazzo/options.js';
 import type { ExecutionPlan } from '../arazzo/plan.js';
 import { prepareInputs, type Catalog } from '../catalog/index.js';
-
-export interface PrepareRunInput {
-  /** The Temporal workflow type: the Arazzo workflowId to run. */
-  workflowType: string;
-  inputs: unknown;
-  /** A parent run's plan, for sub-workflows and dependencies (no catalog look-up then). */
-  plan?: ExecutionPlan;
-}
-
-export interface PrepareRunResult {
-  plan: ExecutionPlan;
-  inputs: JsonObject;
-  /** Short scalar inputs, for the run's memo (what the UI shows): the connection id, the job type. */
-  memoInputs: JsonObject;
-}
 
 /** Inputs are recorded in history and memo: a cap keeps a hostile input from bloating both. */
 export const MAX_INPUT_BYTES = 64 * 1024;
@@ -47,7 +33,9 @@ function sizeOf(value: unknown): number {
 }
 
 /** Creates the activity over a loaded catalog (the worker's, loaded and validated at start). */
-export function createPrepareActivity(deps: { catalog: Pick<Catalog, 'workflows' | 'buildPlan'> }) {
+export function createPrepareActivity(deps: {
+  catalog: Pick<Catalog, 'workflows' | 'buildPlan'>;
+}): Pick<ArazzoActivities, 'prepareArazzoRun'> {
   // The catalog does not change while the worker runs: build each workflow's plan once.
   const plans = new Map<string, ExecutionPlan>();
   const planFor = (workflowId: string): ExecutionPlan => {

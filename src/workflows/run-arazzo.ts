@@ -38,13 +38,18 @@ import {
   type StepResponse,
   type Transition,
 } from '../arazzo/machine/index.js';
-import type { CallInput } from '../arazzo/contract.js';
+import {
+  CALL_RETRY_POLICY,
+  PREPARE_RETRY_POLICY,
+  type ArazzoActivities,
+  type CallOperation,
+  type OperationActivities,
+} from '../arazzo/contract.js';
 import type { JsonObject, JsonValue } from '../arazzo/model.js';
 import type { ExecutionPlan } from '../arazzo/plan.js';
 import type { HttpRequestSpec } from '../arazzo/request.js';
-import type { PrepareRunInput, PrepareRunResult } from '../activities/prepare.js';
 import { cancelSignal, statusQuery, type RunStatus } from './messages.js';
-import { Failure, NEVER_RETRIED_CALL_FAILURES } from '../arazzo/failures.js';
+import { Failure } from '../arazzo/failures.js';
 
 /** What continue-as-new carries into the next run. */
 export interface CarriedRun {
@@ -81,8 +86,6 @@ export interface ChildRun {
 
 export type WorkflowArgument = { carried: CarriedRun } | ChildRun;
 
-type CallActivity = (input: CallInput) => Promise<StepResponse>;
-
 /**
  * Runs that reach a cancel with this marker cancel only jobs they created (unless the run opts in
  * with `cancelAdoptedJobs`) and read each job right before cancelling it. Histories recorded
@@ -90,26 +93,19 @@ type CallActivity = (input: CallInput) => Promise<StepResponse>;
  */
 const CANCEL_OWN_CONFIRMED = 'cancel-own-jobs-after-confirming-read';
 
-const { prepareArazzoRun } = proxyLocalActivities<{
-  prepareArazzoRun(input: PrepareRunInput): Promise<PrepareRunResult>;
-}>({
+const { prepareArazzoRun } = proxyLocalActivities<Pick<ArazzoActivities, 'prepareArazzoRun'>>({
   startToCloseTimeout: '30 seconds',
-  retry: { maximumAttempts: 3 },
+  retry: PREPARE_RETRY_POLICY,
 });
 
 /** Regular activities for calls that change something; heartbeats carry cancellation to them. */
-function callActivities(plan: ExecutionPlan): Record<string, CallActivity> {
-  return proxyActivities<Record<string, CallActivity>>({
+function callActivities(plan: ExecutionPlan): OperationActivities {
+  return proxyActivities<OperationActivities>({
     // The HTTP client's own timeout (150 s by default) fires first; this bounds a stuck worker.
     startToCloseTimeout: '10 minutes',
     heartbeatTimeout: '60 seconds',
     scheduleToCloseTimeout: `${plan.options.callRetryWindowSeconds} seconds`,
-    retry: {
-      initialInterval: '1 second',
-      backoffCoefficient: 2,
-      maximumInterval: '60 seconds',
-      nonRetryableErrorTypes: NEVER_RETRIED_CALL_FAILURES,
-    },
+    retry: CALL_RETRY_POLICY,
   });
 }
 
@@ -117,18 +113,13 @@ function callActivities(plan: ExecutionPlan): Record<string, CallActivity> {
  * Local activities for safe reads (polls): the call is recorded as one marker in the workflow task
  * that also starts the next timer, so a poll iteration costs 6 history events instead of 11.
  */
-function readActivities(plan: ExecutionPlan): Record<string, CallActivity> {
-  return proxyLocalActivities<Record<string, CallActivity>>({
+function readActivities(plan: ExecutionPlan): OperationActivities {
+  return proxyLocalActivities<OperationActivities>({
     startToCloseTimeout: '3 minutes',
     scheduleToCloseTimeout: `${plan.options.callRetryWindowSeconds} seconds`,
     // Longer backoffs become durable timers instead of in-memory waits.
     localRetryThreshold: '10 seconds',
-    retry: {
-      initialInterval: '1 second',
-      backoffCoefficient: 2,
-      maximumInterval: '60 seconds',
-      nonRetryableErrorTypes: NEVER_RETRIED_CALL_FAILURES,
-    },
+    retry: CALL_RETRY_POLICY,
   });
 }
 
@@ -279,7 +270,7 @@ export async function runArazzoWorkflow(inputs: unknown, extra?: WorkflowArgumen
   const activities = callActivities(plan);
   const reads = readActivities(plan);
   /** The activity that runs a request: a local one for safe reads when the run says so. */
-  const activityFor = (request: HttpRequestSpec): CallActivity => {
+  const activityFor = (request: HttpRequestSpec): CallOperation => {
     const safe = request.method === 'GET' || request.method === 'HEAD';
     const proxy = safe && plan.options.readActivity === 'local' ? reads : activities;
     return proxy[request.operation]!;
