@@ -5,6 +5,10 @@ import tseslint from 'typescript-eslint';
 import importX from 'eslint-plugin-import-x';
 import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescript';
 
+/** Every value of `Failure` in src/arazzo/failures.ts, as an exact-match pattern (kept equal by a test). */
+export const KNOWN_FAILURE_TYPES =
+  '/^(Arazzo(UnknownWorkflow|InvalidInput|StepFailed|StepError|StepBudgetExhausted|WorkflowFailed|ResourceFailed|RunCancelled|ExecutionTimeout|WaitTimeout|InternalError)|UnknownSource|UnsafeRequestUrl|Http(RequestInvalid|TransportError|RetryableStatus)|TokenRequestFailed|AuthenticationFailed|Resource(Conflict|ConflictUnresolved|Busy)|CreateOutcomeUnknown|AdoptLookupFailed)$/';
+
 export default tseslint.config(
   { ignores: ['node_modules/**', 'dist/**', '.tools/**', '.data/**', 'test-results/**', 'test/fixtures/**'] },
   js.configs.recommended,
@@ -67,6 +71,43 @@ export default tseslint.config(
       'no-restricted-properties': [
         'error',
         { object: 'Math', property: 'random', message: 'Non-deterministic in workflow code.' },
+      ],
+    },
+  },
+  {
+    // One list of failure types (src/arazzo/failures.ts): a failure type is never written as a
+    // string anywhere else, so a new one cannot be thrown without its line of meaning there.
+    // test/unit/failures.test.ts checks that KNOWN_FAILURE_TYPES names exactly that list.
+    files: ['src/**/*.ts', 'test/**/*.ts', 'scripts/**/*.ts'],
+    ignores: ['src/arazzo/failures.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: `Literal[value=${KNOWN_FAILURE_TYPES}]`,
+          message: 'A failure type: use Failure.* from src/arazzo/failures.ts.',
+        },
+        {
+          selector: "CallExpression[callee.object.name='ApplicationFailure'][arguments.1.type=/Literal$/]",
+          message:
+            'A failure type comes from Failure in src/arazzo/failures.ts (add it there with its meaning).',
+        },
+        {
+          selector:
+            "CallExpression[callee.object.name='ApplicationFailure'] Property[key.name='type'][value.type=/Literal$/]",
+          message:
+            'A failure type comes from Failure in src/arazzo/failures.ts (add it there with its meaning).',
+        },
+        {
+          selector: 'CallExpression[callee.name=/^fail(ure)?$/][arguments.1.type=/Literal$/]',
+          message:
+            'A failure type comes from Failure in src/arazzo/failures.ts (add it there with its meaning).',
+        },
+        {
+          selector: "Property[key.name='nonRetryableErrorTypes'] Literal",
+          message:
+            'Non-retryable failure types come from src/arazzo/failures.ts (NEVER_RETRIED_CALL_FAILURES).',
+        },
       ],
     },
   },

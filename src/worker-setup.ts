@@ -10,6 +10,7 @@ import { Worker, type WorkerOptions } from '@temporalio/worker';
 import { createHttpActivities, resolveSourceConnections, type SourceToConnect } from './activities/index.js';
 import { createNetworkGot, resolveNetworkSettings, secretsOfNetwork } from './activities/network.js';
 import { createPrepareActivity } from './activities/prepare.js';
+import type { ArazzoActivities } from './arazzo/contract.js';
 import {
   formatDiagnostic,
   hasErrors,
@@ -115,7 +116,7 @@ export async function createArazzoWorker(
     ...(config.workflowBundlePath
       ? { workflowBundle: { codePath: config.workflowBundlePath } }
       : { workflowsPath: workflowsPath() }),
-    activities: { prepareArazzoRun, default: callOperation },
+    activities: { prepareArazzoRun, default: callOperation } satisfies ArazzoActivities,
     ...config.workerTuning,
     ...options.workerOptions,
   });

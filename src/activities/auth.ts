@@ -7,6 +7,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { Got } from 'got';
 import type { SourceAuth } from './config.js';
 import type { Redactor } from './redact.js';
+import { Failure } from '../arazzo/failures.js';
 
 /** The `Authorization` header for one source. */
 export interface Authorizer {
@@ -92,7 +93,7 @@ function createTokenCache(
         // once instead of waiting for a job an earlier attempt might be creating.
         throw ApplicationFailure.retryable(
           `Token request to ${auth.tokenUrl} failed: ${deps.redactor.message(error)}`,
-          'TokenRequestFailed',
+          Failure.tokenRequestFailed,
         );
       });
     const status = response.statusCode;
@@ -101,7 +102,7 @@ function createTokenCache(
     if (token === undefined) {
       throw ApplicationFailure.nonRetryable(
         `Token endpoint ${auth.tokenUrl} answered ${status} without a string access_token`,
-        'AuthenticationFailed',
+        Failure.authenticationFailed,
       );
     }
     deps.redactor.add(token.accessToken);
@@ -153,6 +154,7 @@ function tokenFailure(
 ): ApplicationFailure {
   const detail = redactor.text(body.slice(0, 500));
   const message = `Token endpoint ${tokenUrl} answered ${status}: ${detail}`;
-  if (status === 429 || status >= 500) return ApplicationFailure.retryable(message, 'HttpRetryableStatus');
-  return ApplicationFailure.nonRetryable(message, 'AuthenticationFailed', { statusCode: status });
+  if (status === 429 || status >= 500)
+    return ApplicationFailure.retryable(message, Failure.httpRetryableStatus);
+  return ApplicationFailure.nonRetryable(message, Failure.authenticationFailed, { statusCode: status });
 }

@@ -7,6 +7,7 @@ import { activityInfo, cancellationSignal, heartbeat } from '@temporalio/activit
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import type { Got } from 'got';
 import type { IncomingHttpHeaders } from 'node:http';
+import { hasControlCharacter } from '../arazzo/http-text.js';
 import type { JsonValue } from '../arazzo/model.js';
 import type { StepResponse } from '../arazzo/machine/state.js';
 import type { HttpRequestSpec } from '../arazzo/request.js';
@@ -14,6 +15,7 @@ import type { Authorizer } from './auth.js';
 import type { SourceConnection } from './config.js';
 import { currentHeartbeatDetails } from './heartbeat-details.js';
 import type { Redactor } from './redact.js';
+import { Failure } from '../arazzo/failures.js';
 
 /** What came back, before any retry decision (a response not adopted from elsewhere). */
 export type Exchange = Omit<StepResponse, 'adopted'>;
@@ -74,7 +76,7 @@ export async function exchange(
     // got refuses this with a TypeError that would otherwise look like a retryable transport error.
     throw ApplicationFailure.nonRetryable(
       `Refusing to call ${request.operation}: a ${method} request cannot have a body`,
-      'HttpRequestInvalid',
+      Failure.httpRequestInvalid,
     );
   }
   const safeUrl = redactUrl(url, deps.redactor);
@@ -121,7 +123,7 @@ export function buildUrl(baseUrl: string, request: HttpRequestSpec): URL {
   const unsafe = (why: string): ApplicationFailure =>
     ApplicationFailure.nonRetryable(
       `Refusing to call ${request.operation}: the request ${why}`,
-      'UnsafeRequestUrl',
+      Failure.unsafeRequestUrl,
     );
   if (typeof path !== 'string' || !path.startsWith('/') || path.startsWith('//'))
     throw unsafe('path must start with a single "/"');
@@ -175,7 +177,7 @@ function requestHeaders(request: HttpRequestSpec): Record<string, string> {
     if (hasControlCharacter(value) || hasControlCharacter(name)) {
       throw ApplicationFailure.nonRetryable(
         `Refusing to call ${request.operation}: header "${name}" contains a line break or control character`,
-        'HttpRequestInvalid',
+        Failure.httpRequestInvalid,
       );
     }
   }
@@ -302,15 +304,7 @@ function transportFailure(
   const code =
     typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : 'UNKNOWN';
   const message = `${method} ${url} failed (${code}): ${redactor.message(error)}`;
-  if (INVALID_REQUEST_CODES.has(code)) return ApplicationFailure.nonRetryable(message, 'HttpRequestInvalid');
-  return ApplicationFailure.retryable(message, 'HttpTransportError');
-}
-
-/** Control characters (except horizontal tab) end or split a header line. */
-function hasControlCharacter(text: string): boolean {
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i);
-    if ((code < 0x20 && code !== 0x09) || code === 0x7f) return true;
-  }
-  return false;
+  if (INVALID_REQUEST_CODES.has(code))
+    return ApplicationFailure.nonRetryable(message, Failure.httpRequestInvalid);
+  return ApplicationFailure.retryable(message, Failure.httpTransportError);
 }

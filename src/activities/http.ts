@@ -9,7 +9,8 @@ import { activityInfo, log as activityLog } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Got } from 'got';
 import gotDefault from 'got';
-import type { AdoptRequest, CallInput, StepResponse } from '../arazzo/contract.js';
+import type { AdoptRequest, CallInput, CallOperation, StepResponse } from '../arazzo/contract.js';
+import { retryAfterDelayMs } from '../arazzo/http-text.js';
 import { getByPointer } from '../arazzo/json-pointer.js';
 import type { JsonValue } from '../arazzo/model.js';
 import type { HttpRequestSpec } from '../arazzo/request.js';
@@ -23,6 +24,7 @@ import type { Exchange, ExchangeTarget } from './exchange.js';
 import { currentHeartbeatDetails, setHeartbeatDetails } from './heartbeat-details.js';
 import { createRedactor, secretsOfConnections } from './redact.js';
 import type { Redactor } from './redact.js';
+import { Failure } from '../arazzo/failures.js';
 
 /** Input of one operation call: the contract's message. */
 export type HttpActivityInput = CallInput;
@@ -69,9 +71,7 @@ interface CreateNote {
  * Creates the operation-call activity with its connections, HTTP client and token caches.
  * Build it once per worker: token caches live as long as it does.
  */
-export function createHttpActivities(deps: HttpActivityDeps): {
-  callOperation(input: HttpActivityInput): Promise<HttpActivityResult>;
-} {
+export function createHttpActivities(deps: HttpActivityDeps): { callOperation: CallOperation } {
   const got = deps.got ?? gotDefault;
   const now = deps.now ?? Date.now;
   const redactor = createRedactor([...secretsOfConnections(deps.connections), ...(deps.secrets ?? [])]);
@@ -86,7 +86,7 @@ export function createHttpActivities(deps: HttpActivityDeps): {
     if (target === undefined) {
       throw ApplicationFailure.nonRetryable(
         `No connection is configured for source "${request.sourceName}" (operation ${request.operation})`,
-        'UnknownSource',
+        Failure.unknownSource,
       );
     }
     return target;
@@ -151,10 +151,10 @@ export function createHttpActivities(deps: HttpActivityDeps): {
     if (listed.statusCode < 200 || listed.statusCode > 299) {
       const message = `Looking up ${adopt.lookup.operation} to avoid a duplicate failed: ${listed.method} ${listed.url} answered ${listed.statusCode}`;
       throw listed.statusCode >= 500
-        ? ApplicationFailure.retryable(message, 'AdoptLookupFailed')
+        ? ApplicationFailure.retryable(message, Failure.adoptLookupFailed)
         : ApplicationFailure.nonRetryable(
             message,
-            'AdoptLookupFailed',
+            Failure.adoptLookupFailed,
             redactor.value({ statusCode: listed.statusCode, body: listed.body ?? null }),
           );
     }
@@ -204,7 +204,7 @@ export function createHttpActivities(deps: HttpActivityDeps): {
           if (leftMs > 0) {
             throw ApplicationFailure.create({
               message: `${request.operation}: the outcome of the create sent ${Math.round((now() - note.createSentAtMs) / 1000)} s ago is unknown and no resource from it was found yet (${found.reason}); looking again before any new create (settle window ${Math.round(settleMs / 1000)} s)`,
-              type: 'CreateOutcomeUnknown',
+              type: Failure.createOutcomeUnknown,
               nextRetryDelay: Math.max(1000, Math.min(leftMs, target.connection.timeoutMs)),
             });
           }
@@ -242,11 +242,11 @@ export function createHttpActivities(deps: HttpActivityDeps): {
           // The same choice as for a 409: attach to it, wait for it to end, or fail.
           const said = `answered with ${JSON.stringify(id.value)}, created before our request (already queued)`;
           if (adopt.onConflict === 'fail')
-            throw ApplicationFailure.nonRetryable(`${request.operation} ${said}`, 'ResourceConflict');
+            throw ApplicationFailure.nonRetryable(`${request.operation} ${said}`, Failure.resourceConflict);
           if (adopt.onConflict === 'wait') {
             throw ApplicationFailure.create({
               message: `${request.operation} ${said}; waiting for it to end`,
-              type: 'ResourceBusy',
+              type: Failure.resourceBusy,
               nextRetryDelay: BUSY_RETRY_DELAY,
             });
           }
@@ -274,7 +274,7 @@ export function createHttpActivities(deps: HttpActivityDeps): {
     if (!isRunningConflict(result.body, adopt)) {
       throw ApplicationFailure.nonRetryable(
         `${request.operation} answered ${result.statusCode}: ${said}`,
-        'ResourceConflict',
+        Failure.resourceConflict,
         details,
       );
     }
@@ -285,7 +285,7 @@ export function createHttpActivities(deps: HttpActivityDeps): {
         // The resource in the way may have ended between the two calls: a retry creates ours.
         throw ApplicationFailure.retryable(
           `${request.operation} answered ${result.statusCode} (${said}) but no active resource was found to attach to: ${found.reason}`,
-          'ResourceConflictUnresolved',
+          Failure.resourceConflictUnresolved,
           details,
         );
       }
@@ -309,7 +309,7 @@ export function createHttpActivities(deps: HttpActivityDeps): {
         // It ended between the two calls: the retry creates ours.
         throw ApplicationFailure.create({
           message: `${request.operation} answered ${result.statusCode} (${said}); waiting for the running resource to end`,
-          type: 'ResourceBusy',
+          type: Failure.resourceBusy,
           nextRetryDelay: BUSY_RETRY_DELAY,
           details: [details],
         });
@@ -317,7 +317,7 @@ export function createHttpActivities(deps: HttpActivityDeps): {
       case 'fail':
         throw ApplicationFailure.nonRetryable(
           `${request.operation} answered ${result.statusCode}: ${said}`,
-          'ResourceConflict',
+          Failure.resourceConflict,
           details,
         );
     }
@@ -331,10 +331,10 @@ export function createHttpActivities(deps: HttpActivityDeps): {
  * answers late took longer than the timeout already); then it looks for the job before creating.
  */
 function delayedForInFlightCreate(error: unknown, timeoutMs: number): unknown {
-  if (!(error instanceof ApplicationFailure) || error.type !== 'HttpTransportError') return error;
+  if (!(error instanceof ApplicationFailure) || error.type !== Failure.httpTransportError) return error;
   return ApplicationFailure.create({
     message: `${error.message} (the server may still be creating it: looking for it in ${Math.round(timeoutMs / 1000)} s before any new attempt)`,
-    type: 'HttpTransportError',
+    type: Failure.httpTransportError,
     nextRetryDelay: timeoutMs,
     details: error.details ? [...error.details] : [],
   });
@@ -387,7 +387,7 @@ function throwIfRetryableStatus(
     message: redactor.text(
       `${result.method} ${result.url} answered ${result.statusCode}${said === undefined ? '' : `: ${said}`}`,
     ),
-    type: 'HttpRetryableStatus',
+    type: Failure.httpRetryableStatus,
     details: [
       redactor.value({ statusCode: result.statusCode, retryAfter: result.headers['retry-after'] ?? null }),
     ],
@@ -397,12 +397,8 @@ function throwIfRetryableStatus(
 
 /** `Retry-After` as delay-seconds or an HTTP-date, in milliseconds (at least 1 s, so a `0` cannot spin). */
 export function retryAfterMs(header: string | undefined, nowMs: number): number | undefined {
-  if (header === undefined || header.trim() === '') return undefined;
-  const text = header.trim();
-  if (/^\d+$/.test(text)) return Math.max(1000, Number(text) * 1000);
-  const at = Date.parse(text);
-  if (Number.isNaN(at)) return undefined;
-  return Math.max(1000, at - nowMs);
+  const delayMs = retryAfterDelayMs(header, nowMs);
+  return delayMs === undefined ? undefined : Math.max(1000, delayMs);
 }
 
 function redactingLogger(target: HttpActivityLogger, redactor: Redactor): HttpActivityLogger {

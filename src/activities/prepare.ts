@@ -5,34 +5,15 @@
  * workflow, and bad input fails the run before any request is sent.
  */
 import { ApplicationFailure } from '@temporalio/common';
+import type { ArazzoActivities, PrepareRunInput, PrepareRunResult } from '../arazzo/contract.js';
+import { Failure } from '../arazzo/failures.js';
 import type { JsonObject } from '../arazzo/model.js';
 import { mergeRunOptions } from '../arazzo/options.js';
 import type { ExecutionPlan } from '../arazzo/plan.js';
-import { formatDiagnostic, prepareInputs, type Catalog } from '../catalog/index.js';
-
-export interface PrepareRunInput {
-  /** The Temporal workflow type: the Arazzo workflowId to run. */
-  workflowType: string;
-  inputs: unknown;
-  /** A parent run's plan, for sub-workflows and dependencies (no catalog look-up then). */
-  plan?: ExecutionPlan;
-}
-
-export interface PrepareRunResult {
-  plan: ExecutionPlan;
-  inputs: JsonObject;
-  /** Short scalar inputs, for the run's memo (what the UI shows): the connection id, the job type. */
-  memoInputs: JsonObject;
-}
+import { prepareInputs, type Catalog } from '../catalog/index.js';
 
 /** Inputs are recorded in history and memo: a cap keeps a hostile input from bloating both. */
 export const MAX_INPUT_BYTES = 64 * 1024;
-
-/** Failure types of a refused run, for clients to match on. */
-export const PrepareFailureTypes = {
-  unknownWorkflow: 'ArazzoUnknownWorkflow',
-  invalidInput: 'ArazzoInvalidInput',
-} as const;
 
 function memoInputs(inputs: JsonObject): JsonObject {
   const memo: JsonObject = {};
@@ -52,7 +33,9 @@ function sizeOf(value: unknown): number {
 }
 
 /** Creates the activity over a loaded catalog (the worker's, loaded and validated at start). */
-export function createPrepareActivity(deps: { catalog: Pick<Catalog, 'workflows' | 'buildPlan'> }) {
+export function createPrepareActivity(deps: {
+  catalog: Pick<Catalog, 'workflows' | 'buildPlan'>;
+}): Pick<ArazzoActivities, 'prepareArazzoRun'> {
   // The catalog does not change while the worker runs: build each workflow's plan once.
   const plans = new Map<string, ExecutionPlan>();
   const planFor = (workflowId: string): ExecutionPlan => {
@@ -71,7 +54,7 @@ export function createPrepareActivity(deps: { catalog: Pick<Catalog, 'workflows'
           const known = [...deps.catalog.workflows.keys()].sort().join(', ');
           throw ApplicationFailure.nonRetryable(
             `no Arazzo workflow '${input.workflowType}' in this worker's catalog (known: ${known || 'none'})`,
-            PrepareFailureTypes.unknownWorkflow,
+            Failure.unknownWorkflow,
           );
         }
         plan = planFor(input.workflowType);
@@ -79,7 +62,7 @@ export function createPrepareActivity(deps: { catalog: Pick<Catalog, 'workflows'
       const refuse = (problems: string[]): never => {
         throw ApplicationFailure.nonRetryable(
           `invalid inputs for ${plan.workflowId} (${plan.documentPath}):\n${problems.map((p) => `  ${p}`).join('\n')}`,
-          PrepareFailureTypes.invalidInput,
+          Failure.invalidInput,
           { problems },
         );
       };
@@ -103,9 +86,4 @@ export function createPrepareActivity(deps: { catalog: Pick<Catalog, 'workflows'
       };
     },
   };
-}
-
-/** Formats catalog diagnostics for a worker's start-up report. */
-export function describeDiagnostics(diagnostics: Parameters<typeof formatDiagnostic>[0][]): string {
-  return diagnostics.map((d) => formatDiagnostic(d)).join('\n');
 }

@@ -1,11 +1,15 @@
 /**
- * The messages that cross the workflow/activity line for an operation call, in one place: the
- * workflow builds them (from the plan and the state machine) and the activity reads them. Plain
- * JSON, recorded in history; importable from workflow code (no I/O here).
+ * The contract between the workflow and its activities, in one place: the messages that cross the
+ * line (the workflow builds them from the plan and the state machine, the activities read them;
+ * plain JSON, recorded in history), the activities' signatures that the workflow's proxies and the
+ * worker's registration are both typed from, and the one retry policy of each. Importable from
+ * workflow code (no I/O here; inside the ESLint determinism wall with the rest of src/arazzo).
  */
-import type { JsonValue } from './model.js';
+import type { RetryPolicy } from '@temporalio/common';
+import { NEVER_RETRIED_CALL_FAILURES } from './failures.js';
+import type { JsonObject, JsonValue } from './model.js';
 import type { HttpRequestSpec } from './request.js';
-import type { UnorderedFallback } from './plan.js';
+import type { ExecutionPlan, UnorderedFallback } from './plan.js';
 
 /** A response as the machine judges it (what the HTTP activity returns; plain JSON, recorded in history). */
 export interface StepResponse {
@@ -78,3 +82,46 @@ export interface CallInput {
   /** Present for calls that create a long-lived resource (an Airbyte job): how to adopt instead of duplicating. */
   adopt?: AdoptRequest;
 }
+
+/** The operation-call activity: registered as the worker's default activity, its type is `request.operation`. */
+export type CallOperation = (input: CallInput) => Promise<StepResponse>;
+
+/** The dynamic proxy the workflow calls: any operation key names the same activity. */
+export type OperationActivities = Record<string, CallOperation>;
+
+/** Input of the first activity of every run (a local activity). */
+export interface PrepareRunInput {
+  /** The Temporal workflow type: the Arazzo workflowId to run. */
+  workflowType: string;
+  inputs: unknown;
+  /** A parent run's plan, for sub-workflows and dependencies (no catalog look-up then). */
+  plan?: ExecutionPlan;
+}
+
+export interface PrepareRunResult {
+  plan: ExecutionPlan;
+  inputs: JsonObject;
+  /** Short scalar inputs, for the run's memo (what the UI shows): the connection id, the job type. */
+  memoInputs: JsonObject;
+}
+
+/**
+ * What the worker registers (`satisfies ArazzoActivities` in worker-setup.ts) and what the
+ * workflow's proxies are typed from, so a change of either side fails `tsc`.
+ */
+export interface ArazzoActivities {
+  prepareArazzoRun(input: PrepareRunInput): Promise<PrepareRunResult>;
+  /** The default activity: one per operation key (`activityInfo().activityType`). */
+  default: CallOperation;
+}
+
+/** The one retry policy of operation calls, regular and local activities alike. */
+export const CALL_RETRY_POLICY: RetryPolicy = {
+  initialInterval: '1 second',
+  backoffCoefficient: 2,
+  maximumInterval: '60 seconds',
+  nonRetryableErrorTypes: NEVER_RETRIED_CALL_FAILURES,
+};
+
+/** The retry policy of `prepareArazzoRun` (a refused run is non-retryable anyway). */
+export const PREPARE_RETRY_POLICY: RetryPolicy = { maximumAttempts: 3 };

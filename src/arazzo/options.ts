@@ -3,6 +3,7 @@
  * extension, worker configuration, or the reserved `x-temporal` field of a run's input.
  */
 import type { RunOptions } from './plan.js';
+import { Failure } from './failures.js';
 
 /** Defaults chosen to match what Airbyte users know from Airflow and Dagster (see README). */
 export const DEFAULT_RUN_OPTIONS: RunOptions = {
@@ -13,7 +14,7 @@ export const DEFAULT_RUN_OPTIONS: RunOptions = {
   executionTimeoutSeconds: 0,
   onConflict: 'attach',
   failOnStatuses: [],
-  failErrorType: 'ArazzoResourceFailed',
+  failErrorType: Failure.resourceFailed,
   maxSteps: 1_000_000,
   historyEventLimit: 5_000,
   callRetryWindowSeconds: 1_800,

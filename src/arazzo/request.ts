@@ -7,6 +7,7 @@
  * inputs and earlier responses, so a value must never be able to change which path is called,
  * smuggle a header line, or add query parameters of its own.
  */
+import { decodePercentLenient, hasControlCharacter } from './http-text.js';
 import type { JsonValue, ParameterLocation } from './model.js';
 import type { OperationParameter, OperationPlan } from './plan.js';
 import { ArazzoRequestError } from './request-errors.js';
@@ -437,7 +438,7 @@ function viewOfQuerystring(querystring: string, operation: OperationPlan): Recor
   const form = (definition?.contentType ?? 'application/x-www-form-urlencoded')
     .toLowerCase()
     .startsWith('application/x-www-form-urlencoded');
-  if (!form) return definition === undefined ? {} : { [definition.name]: decodeLenient(querystring) };
+  if (!form) return definition === undefined ? {} : { [definition.name]: decodePercentLenient(querystring) };
   const pairs = querystring
     .split('&')
     .filter(Boolean)
@@ -453,19 +454,11 @@ function viewOfQuerystring(querystring: string, operation: OperationPlan): Recor
 function viewOfQuery(query: Array<[string, string]>): Record<string, string> {
   const view: Record<string, string> = {};
   for (const [name, value] of query) {
-    const key = decodeLenient(name);
-    const text = decodeLenient(value);
+    const key = decodePercentLenient(name);
+    const text = decodePercentLenient(value);
     view[key] = view[key] === undefined ? text : `${view[key]},${text}`;
   }
   return view;
-}
-
-function decodeLenient(text: string): string {
-  try {
-    return decodeURIComponent(text);
-  } catch {
-    return text;
-  }
 }
 
 function checkName(operation: OperationPlan, name: string, kind: 'header' | 'cookie'): string {
@@ -552,13 +545,4 @@ function formEncode(operation: OperationPlan, value: JsonValue): string {
     for (const one of Array.isArray(item) ? item : [item]) pairs.push(`${enc(key)}=${enc(scalarText(one))}`);
   }
   return pairs.join('&');
-}
-
-/** Control characters (except horizontal tab) end or split a header line. */
-function hasControlCharacter(text: string): boolean {
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i);
-    if ((code < 0x20 && code !== 0x09) || code === 0x7f) return true;
-  }
-  return false;
 }

@@ -3,6 +3,7 @@
  * (`schemas.yml#/Job`) references, over files loaded up front, with cycle protection.
  */
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { decodePercentLenient } from '../arazzo/http-text.js';
 import { parsePointer } from '../arazzo/json-pointer.js';
 import type { PathSegments } from './json-path.js';
 import type { ParsedSource } from './parsed-source.js';
@@ -35,15 +36,7 @@ export function splitRef(ref: string): { file: string; pointer: string } {
   const hash = ref.indexOf('#');
   return hash < 0
     ? { file: ref, pointer: '' }
-    : { file: ref.slice(0, hash), pointer: decodeFragment(ref.slice(hash + 1)) };
-}
-
-function decodeFragment(fragment: string): string {
-  try {
-    return decodeURIComponent(fragment);
-  } catch {
-    return fragment;
-  }
+    : { file: ref.slice(0, hash), pointer: decodePercentLenient(ref.slice(hash + 1)) };
 }
 
 /**

@@ -3,6 +3,7 @@
  * `$sourceDescriptions.<name>.<operationId>`) or `operationPath`
  * (`{$sourceDescriptions.<name>.url}#/paths/~1jobs/post`).
  */
+import { decodePercentLenient } from '../arazzo/http-text.js';
 import { parsePointer } from '../arazzo/json-pointer.js';
 import type { LoadedArazzoDocument } from './load.js';
 import { findOperationByPointer, listOperations } from './openapi-operations.js';
@@ -116,7 +117,7 @@ export function resolveOperationPath(
     };
   let tokens: string[];
   try {
-    tokens = parsePointer(decodeURIComponentSafe(pointer));
+    tokens = parsePointer(decodePercentLenient(pointer));
   } catch (error) {
     return { ...invalid, message: `operationPath "${operationPath}": ${(error as Error).message}` };
   }
@@ -128,14 +129,6 @@ export function resolveOperationPath(
         code: 'arazzo/operation-not-found',
         message: `operationPath "${operationPath}" does not point at an operation (#/paths/<path>/<method>) in source "${sourceName}"`,
       };
-}
-
-function decodeURIComponentSafe(text: string): string {
-  try {
-    return decodeURIComponent(text);
-  } catch {
-    return text;
-  }
 }
 
 /** Resolves whichever of `operationId` / `operationPath` a step has; undefined for workflow steps. */

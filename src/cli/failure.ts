@@ -1,6 +1,7 @@
 /**
- * A run's failure as a person or a script wants it: the failure type (`AirbyteJobFailed`,
- * `ArazzoInvalidInput`, `Cancelled`, ...), its message, its details, and the causes under it.
+ * A run's failure as a person or a script wants it: the failure type (one of `Failure` in
+ * src/arazzo/failures.ts, a document's own `failErrorType` such as `AirbyteJobFailed`, or one of
+ * the labels below for Temporal's own endings), its message, its details, and the causes under it.
  */
 import {
   ApplicationFailure,
@@ -11,7 +12,16 @@ import {
 } from '@temporalio/client';
 import { formatValue } from './output.js';
 
+/** The client's labels for endings that carry no failure type of ours. */
+export const ClientFailureLabel = {
+  cancelled: 'Cancelled',
+  terminated: 'Terminated',
+  /** Followed by the timeout type in parentheses: `TimedOut(START_TO_CLOSE)`. */
+  timedOut: 'TimedOut',
+} as const;
+
 export interface FailureSummary {
+  /** A `Failure` type, a document's `failErrorType`, a `ClientFailureLabel`, or an error's name. */
   type: string;
   message: string;
   details?: unknown;
@@ -21,9 +31,9 @@ export interface FailureSummary {
 
 function typeOf(failure: Error): string {
   if (failure instanceof ApplicationFailure) return failure.type ?? 'ApplicationFailure';
-  if (failure instanceof CancelledFailure) return 'Cancelled';
-  if (failure instanceof TerminatedFailure) return 'Terminated';
-  if (failure instanceof TimeoutFailure) return `TimedOut(${failure.timeoutType})`;
+  if (failure instanceof CancelledFailure) return ClientFailureLabel.cancelled;
+  if (failure instanceof TerminatedFailure) return ClientFailureLabel.terminated;
+  if (failure instanceof TimeoutFailure) return `${ClientFailureLabel.timedOut}(${failure.timeoutType})`;
   return failure.name;
 }
 

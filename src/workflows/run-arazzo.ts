@@ -38,12 +38,18 @@ import {
   type StepResponse,
   type Transition,
 } from '../arazzo/machine/index.js';
-import type { CallInput } from '../arazzo/contract.js';
+import {
+  CALL_RETRY_POLICY,
+  PREPARE_RETRY_POLICY,
+  type ArazzoActivities,
+  type CallOperation,
+  type OperationActivities,
+} from '../arazzo/contract.js';
 import type { JsonObject, JsonValue } from '../arazzo/model.js';
 import type { ExecutionPlan } from '../arazzo/plan.js';
 import type { HttpRequestSpec } from '../arazzo/request.js';
-import type { PrepareRunInput, PrepareRunResult } from '../activities/prepare.js';
 import { cancelSignal, statusQuery, type RunStatus } from './messages.js';
+import { Failure } from '../arazzo/failures.js';
 
 /** What continue-as-new carries into the next run. */
 export interface CarriedRun {
@@ -80,8 +86,6 @@ export interface ChildRun {
 
 export type WorkflowArgument = { carried: CarriedRun } | ChildRun;
 
-type CallActivity = (input: CallInput) => Promise<StepResponse>;
-
 /**
  * Runs that reach a cancel with this marker cancel only jobs they created (unless the run opts in
  * with `cancelAdoptedJobs`) and read each job right before cancelling it. Histories recorded
@@ -89,26 +93,19 @@ type CallActivity = (input: CallInput) => Promise<StepResponse>;
  */
 const CANCEL_OWN_CONFIRMED = 'cancel-own-jobs-after-confirming-read';
 
-const { prepareArazzoRun } = proxyLocalActivities<{
-  prepareArazzoRun(input: PrepareRunInput): Promise<PrepareRunResult>;
-}>({
+const { prepareArazzoRun } = proxyLocalActivities<Pick<ArazzoActivities, 'prepareArazzoRun'>>({
   startToCloseTimeout: '30 seconds',
-  retry: { maximumAttempts: 3 },
+  retry: PREPARE_RETRY_POLICY,
 });
 
 /** Regular activities for calls that change something; heartbeats carry cancellation to them. */
-function callActivities(plan: ExecutionPlan): Record<string, CallActivity> {
-  return proxyActivities<Record<string, CallActivity>>({
+function callActivities(plan: ExecutionPlan): OperationActivities {
+  return proxyActivities<OperationActivities>({
     // The HTTP client's own timeout (150 s by default) fires first; this bounds a stuck worker.
     startToCloseTimeout: '10 minutes',
     heartbeatTimeout: '60 seconds',
     scheduleToCloseTimeout: `${plan.options.callRetryWindowSeconds} seconds`,
-    retry: {
-      initialInterval: '1 second',
-      backoffCoefficient: 2,
-      maximumInterval: '60 seconds',
-      nonRetryableErrorTypes: ['ArazzoConfigurationError', 'ArazzoRequestError', 'ResourceConflict'],
-    },
+    retry: CALL_RETRY_POLICY,
   });
 }
 
@@ -116,18 +113,13 @@ function callActivities(plan: ExecutionPlan): Record<string, CallActivity> {
  * Local activities for safe reads (polls): the call is recorded as one marker in the workflow task
  * that also starts the next timer, so a poll iteration costs 6 history events instead of 11.
  */
-function readActivities(plan: ExecutionPlan): Record<string, CallActivity> {
-  return proxyLocalActivities<Record<string, CallActivity>>({
+function readActivities(plan: ExecutionPlan): OperationActivities {
+  return proxyLocalActivities<OperationActivities>({
     startToCloseTimeout: '3 minutes',
     scheduleToCloseTimeout: `${plan.options.callRetryWindowSeconds} seconds`,
     // Longer backoffs become durable timers instead of in-memory waits.
     localRetryThreshold: '10 seconds',
-    retry: {
-      initialInterval: '1 second',
-      backoffCoefficient: 2,
-      maximumInterval: '60 seconds',
-      nonRetryableErrorTypes: ['ArazzoConfigurationError', 'ArazzoRequestError', 'ResourceConflict'],
-    },
+    retry: CALL_RETRY_POLICY,
   });
 }
 
@@ -233,12 +225,12 @@ export async function runArazzoWorkflow(inputs: unknown, extra?: WorkflowArgumen
   // The second argument is this code's own (continue-as-new, a parent's plan): a client that
   // passes one must not skip the catalog, so it is honoured only where Temporal vouches for it.
   if (extra && 'carried' in extra && !info.continuedFromExecutionRunId) {
-    throw failure('the second workflow argument is reserved for continue-as-new', 'ArazzoInvalidInput');
+    throw failure('the second workflow argument is reserved for continue-as-new', Failure.invalidInput);
   }
   if (extra && 'plan' in extra && !info.parent) {
     throw failure(
       'the second workflow argument is reserved for sub-workflows started by a parent run',
-      'ArazzoInvalidInput',
+      Failure.invalidInput,
     );
   }
   if (extra && 'carried' in extra) {
@@ -278,7 +270,7 @@ export async function runArazzoWorkflow(inputs: unknown, extra?: WorkflowArgumen
   const activities = callActivities(plan);
   const reads = readActivities(plan);
   /** The activity that runs a request: a local one for safe reads when the run says so. */
-  const activityFor = (request: HttpRequestSpec): CallActivity => {
+  const activityFor = (request: HttpRequestSpec): CallOperation => {
     const safe = request.method === 'GET' || request.method === 'HEAD';
     const proxy = safe && plan.options.readActivity === 'local' ? reads : activities;
     return proxy[request.operation]!;
@@ -428,7 +420,7 @@ export async function runArazzoWorkflow(inputs: unknown, extra?: WorkflowArgumen
           // The resource waited for is not this run's: it keeps running.
           throw failure(
             `run cancelled while waiting for ${blocking.kind} ${String(blocking.resourceId)} to end (left running): ${cancelRequested.reason}`,
-            'ArazzoRunCancelled',
+            Failure.runCancelled,
             { reason: cancelRequested.reason, waitedFor: blocking.resourceId },
           );
         }
@@ -440,7 +432,7 @@ export async function runArazzoWorkflow(inputs: unknown, extra?: WorkflowArgumen
             `run cancelled: ${cancelRequested.reason}; left running (not started by this run): ${active
               .map((r) => `${r.kind} ${String(r.id)}`)
               .join(', ')}`,
-            'ArazzoRunCancelled',
+            Failure.runCancelled,
             {
               reason: cancelRequested.reason,
               leftRunning: active.map((r) => ({ kind: r.kind, id: r.id, status: r.status ?? null })),
@@ -450,7 +442,7 @@ export async function runArazzoWorkflow(inputs: unknown, extra?: WorkflowArgumen
         if (!hadActive) {
           throw failure(
             `run cancelled before any job was running: ${cancelRequested.reason}`,
-            'ArazzoRunCancelled',
+            Failure.runCancelled,
             {
               reason: cancelRequested.reason,
             },
@@ -463,7 +455,7 @@ export async function runArazzoWorkflow(inputs: unknown, extra?: WorkflowArgumen
         await CancellationScope.nonCancellable(() => cancelActiveResources('execution timeout'));
         throw failure(
           `execution timeout of ${executionTimeoutSeconds} s reached; the job was cancelled`,
-          'ArazzoExecutionTimeout',
+          Failure.executionTimeout,
           {
             resources: state.resources.map((r) => ({ id: r.id, status: r.status ?? null })),
           },
@@ -472,7 +464,7 @@ export async function runArazzoWorkflow(inputs: unknown, extra?: WorkflowArgumen
       if (waitDeadlineMs !== undefined && Date.now() >= waitDeadlineMs) {
         throw failure(
           `wait timeout of ${waitTimeoutSeconds} s reached; the job was left running`,
-          'ArazzoWaitTimeout',
+          Failure.waitTimeout,
           {
             resources: state.resources.map((r) => ({ id: r.id, status: r.status ?? null })),
           },
@@ -617,7 +609,7 @@ export async function runArazzoWorkflow(inputs: unknown, extra?: WorkflowArgumen
     const where = move.type === 'call' || move.type === 'runWorkflow' ? ` at step ${move.stepId ?? '?'}` : '';
     throw failure(
       `internal error${where}: ${error instanceof Error ? error.message : String(error)}`,
-      'ArazzoInternalError',
+      Failure.internalError,
     );
   }
 }

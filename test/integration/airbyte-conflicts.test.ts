@@ -11,6 +11,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { startStack, type Stack } from '../helpers/stack.js';
 import type { ConnectionState, Scenario } from '../../simulator/types.js';
 import { cancelSignal } from '../../src/workflows/messages.js';
+import { Failure } from '../../src/arazzo/failures.js';
 
 let stack: Stack;
 before(async () => {
@@ -94,7 +95,7 @@ describe('cancel only what the run started', () => {
     await until('polls of the adopted job', () => requests(connectionId, 'getJob').length >= 2);
     await handle.signal(cancelSignal, { reason: 'user asked' });
     const failure = await failureOf(handle);
-    assert.equal(failure.type, 'ArazzoRunCancelled');
+    assert.equal(failure.type, Failure.runCancelled);
     assert.match(failure.message, new RegExp(`left running .*job ${scheduled}`));
     assert.equal(requests(connectionId, 'cancelJob').length, 0);
     assert.equal(stack.simulator.job(scheduled)?.status, 'running');

@@ -9,6 +9,7 @@ import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import { startStack, type Stack } from '../helpers/stack.js';
 import type { Scenario } from '../../simulator/types.js';
 import { cancelSignal, statusQuery } from '../../src/workflows/messages.js';
+import { Failure } from '../../src/arazzo/failures.js';
 
 let stack: Stack;
 before(async () => {
@@ -78,7 +79,7 @@ describe('catalog trigger-sync-and-poll', () => {
     const failure = await failureOf(
       await stack.start('trigger-sync-and-poll', { connectionId: '../../jobs', ...fast }),
     );
-    assert.equal(failure.type, 'ArazzoInvalidInput');
+    assert.equal(failure.type, Failure.invalidInput);
     assert.match(failure.message, /connectionId/);
     assert.equal(stack.simulator.requests().length, before);
   });
@@ -216,7 +217,7 @@ describe('deadlines', () => {
       'x-temporal': { pollIntervalSeconds: 1, waitTimeoutSeconds: 3 },
     });
     const failure = await failureOf(handle);
-    assert.equal(failure.type, 'ArazzoWaitTimeout');
+    assert.equal(failure.type, Failure.waitTimeout);
     assert.equal(requests(id, 'cancelJob').length, 0);
     assert.deepEqual(
       stack.simulator.jobs(id).map((j) => j.status),
@@ -231,7 +232,7 @@ describe('deadlines', () => {
       'x-temporal': { pollIntervalSeconds: 1, executionTimeoutSeconds: 3 },
     });
     const failure = await failureOf(handle);
-    assert.equal(failure.type, 'ArazzoExecutionTimeout');
+    assert.equal(failure.type, Failure.executionTimeout);
     assert.equal(requests(id, 'cancelJob').length, 1);
     assert.deepEqual(
       stack.simulator.jobs(id).map((j) => j.status),

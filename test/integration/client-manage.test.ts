@@ -4,6 +4,7 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { ClientFailureLabel } from '../../src/cli/failure.js';
 import { runCli } from '../../src/cli/main.js';
 import { statusQuery } from '../../src/workflows/messages.js';
 import { startStack, type Stack } from '../helpers/stack.js';
@@ -151,7 +152,7 @@ describe('cancel', () => {
     const result = JSON.parse(out) as { method: string; status: string; failure: { type: string } };
     assert.equal(result.method, 'temporal-cancellation');
     assert.equal(result.status, 'CANCELLED');
-    assert.equal(result.failure.type, 'Cancelled');
+    assert.equal(result.failure.type, ClientFailureLabel.cancelled);
     assert.equal(cancelRequests(jobId).length, 1);
   });
 

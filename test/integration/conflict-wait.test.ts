@@ -11,6 +11,7 @@ import { WorkflowFailedError } from '@temporalio/client';
 import { createArazzoWorker } from '../../src/worker-setup.js';
 import type { RunStatus } from '../../src/workflows/messages.js';
 import { startStack, type Stack } from '../helpers/stack.js';
+import { Failure } from '../../src/arazzo/failures.js';
 
 let stack: Stack;
 
@@ -147,7 +148,7 @@ describe('onConflict: wait', () => {
       );
       assert.ok(failure instanceof WorkflowFailedError);
       const cause = failure.cause as { type?: string; message: string };
-      assert.equal(cause.type, 'ArazzoRunCancelled');
+      assert.equal(cause.type, Failure.runCancelled);
       assert.match(
         cause.message,
         new RegExp(`waiting for job ${blocker} to end \\(left running\\): not today`),

@@ -17,6 +17,7 @@ import type { HttpRequestSpec } from '../../src/arazzo/request.js';
 import { startSimulator } from '../../simulator/server.js';
 import type { Simulator } from '../../simulator/server.js';
 import type { ConnectionState } from '../../simulator/types.js';
+import { Failure } from '../../src/arazzo/failures.js';
 
 const quiet = { info: () => undefined, warn: () => undefined, debug: () => undefined };
 
@@ -157,7 +158,7 @@ describe('409s, adoption and slow creates against the simulator', { timeout: 120
       const failure = await failureOf(
         run(activities, { request: create(connectionId), adopt: adoptFor(connectionId) }),
       );
-      assert.equal(failure.type, 'ResourceConflict');
+      assert.equal(failure.type, Failure.resourceConflict);
       assert.equal(failure.nonRetryable, true);
       assert.ok(failure.message.includes(message), failure.message);
       assert.equal(posts(connectionId), 1);
@@ -183,7 +184,7 @@ describe('409s, adoption and slow creates against the simulator', { timeout: 120
     const failure = await failureOf(
       run(activities, { request: create(connectionId), adopt: adoptFor(connectionId) }),
     );
-    assert.equal(failure.type, 'ResourceConflictUnresolved');
+    assert.equal(failure.type, Failure.resourceConflictUnresolved);
     assert.match(failure.message, /"\/jobType":"sync"/);
     // Without the match (the field the workflow used to drop) the reset is taken for our sync.
     const { match: _dropped, ...unmatched } = adoptFor(connectionId);
@@ -262,7 +263,7 @@ describe('409s, adoption and slow creates against the simulator', { timeout: 120
         adopt: adoptFor(connectionId, 'sync', { onConflict: 'fail' }),
       }),
     );
-    assert.equal(failure.type, 'ResourceConflict');
+    assert.equal(failure.type, Failure.resourceConflict);
     assert.equal(failure.nonRetryable, true);
   });
 

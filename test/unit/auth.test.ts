@@ -8,6 +8,7 @@ import got from 'got';
 import { createAuthorizer, refreshDelaySeconds } from '../../src/activities/auth.js';
 import type { Authorizer } from '../../src/activities/auth.js';
 import { createRedactor, REDACTED } from '../../src/activities/redact.js';
+import { Failure } from '../../src/arazzo/failures.js';
 
 const CLIENT_SECRET = 'cs-auth-test-9f8e7d';
 
@@ -151,7 +152,7 @@ describe('createAuthorizer: client credentials', () => {
         (e: unknown) => e,
       );
     assert.ok(error instanceof ApplicationFailure);
-    assert.equal(error.type, 'AuthenticationFailed');
+    assert.equal(error.type, Failure.authenticationFailed);
     assert.equal(error.nonRetryable, true);
     assert.doesNotMatch(`${error.message} ${JSON.stringify(error.details)}`, new RegExp(CLIENT_SECRET));
     assert.match(error.message, /401/);
@@ -185,7 +186,8 @@ describe('createAuthorizer: client credentials', () => {
     );
     await assert.rejects(
       auth.header(),
-      (e: unknown) => e instanceof ApplicationFailure && e.type === 'TokenRequestFailed' && !e.nonRetryable,
+      (e: unknown) =>
+        e instanceof ApplicationFailure && e.type === Failure.tokenRequestFailed && !e.nonRetryable,
     );
   });
 });

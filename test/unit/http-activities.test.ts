@@ -14,6 +14,7 @@ import type { HttpActivityInput, HttpActivityLogger, HttpActivityResult } from '
 import type { HttpRequestSpec } from '../../src/arazzo/request.js';
 import { startSimulator } from '../../simulator/server.js';
 import type { Simulator } from '../../simulator/server.js';
+import { Failure } from '../../src/arazzo/failures.js';
 
 const CLIENT_SECRET = 'client-secret-7b1e55';
 const STATIC_TOKEN = 'static-token-c0ffee42';
@@ -442,14 +443,14 @@ describe('callOperation against a loopback server', { timeout: 30_000 }, () => {
       };
     mini.state.hooks.push(limited('7'), limited('Wed, 01 Jan 2025 00:00:30 GMT'), limited(undefined, 503));
     const seconds = await failureOf(run(activities, { request: request() }));
-    assert.equal(seconds.type, 'HttpRetryableStatus');
+    assert.equal(seconds.type, Failure.httpRetryableStatus);
     assert.equal(seconds.nonRetryable, false);
     assert.equal(seconds.nextRetryDelay, 7000);
     assert.match(seconds.message, /429: You are being rate limited/);
     const date = await failureOf(run(activities, { request: request() }));
     assert.equal(date.nextRetryDelay, 30_000);
     const plain = await failureOf(run(activities, { request: request() }));
-    assert.equal(plain.type, 'HttpRetryableStatus');
+    assert.equal(plain.type, Failure.httpRetryableStatus);
     assert.equal(plain.nextRetryDelay, undefined);
   });
 
@@ -466,9 +467,18 @@ describe('callOperation against a loopback server', { timeout: 30_000 }, () => {
       connections: { airbyte: connection(mini, { type: 'none' }) },
       log,
     });
-    assert.equal((await failureOf(run(activities, { request: request() }))).type, 'HttpRetryableStatus');
-    assert.equal((await failureOf(run(activities, { request: request() }))).type, 'HttpRetryableStatus');
-    assert.equal((await failureOf(run(activities, { request: request() }))).type, 'HttpRetryableStatus');
+    assert.equal(
+      (await failureOf(run(activities, { request: request() }))).type,
+      Failure.httpRetryableStatus,
+    );
+    assert.equal(
+      (await failureOf(run(activities, { request: request() }))).type,
+      Failure.httpRetryableStatus,
+    );
+    assert.equal(
+      (await failureOf(run(activities, { request: request() }))).type,
+      Failure.httpRetryableStatus,
+    );
     // A cancel of a job that already ended answers 500 on Airbyte: retrying it would not help.
     const cancel = request({ operation: 'airbyte.cancelJob', method: 'DELETE' });
     assert.equal((await run(activities, { request: cancel })).statusCode, 500);
@@ -495,7 +505,7 @@ describe('callOperation against a loopback server', { timeout: 30_000 }, () => {
       log,
     });
     const failure = await failureOf(run(refused, { request: request() }));
-    assert.equal(failure.type, 'HttpTransportError');
+    assert.equal(failure.type, Failure.httpTransportError);
     assert.equal(failure.nonRetryable, false);
     assert.match(failure.message, /ECONNREFUSED/);
 
@@ -505,7 +515,7 @@ describe('callOperation against a loopback server', { timeout: 30_000 }, () => {
     });
     const reset = createHttpActivities({ connections: { airbyte: connection(mini, { type: 'none' }) }, log });
     const resetFailure = await failureOf(run(reset, { request: request() }));
-    assert.equal(resetFailure.type, 'HttpTransportError');
+    assert.equal(resetFailure.type, Failure.httpTransportError);
   });
 
   it('a GET with a body is refused non-retryably', async () => {
@@ -516,7 +526,7 @@ describe('callOperation against a loopback server', { timeout: 30_000 }, () => {
     const failure = await failureOf(
       run(activities, { request: request({ body: { contentType: 'application/json', content: {} } }) }),
     );
-    assert.equal(failure.type, 'HttpRequestInvalid');
+    assert.equal(failure.type, Failure.httpRequestInvalid);
     assert.equal(failure.nonRetryable, true);
     assert.equal(mini.state.requests.length, 0);
   });
@@ -527,13 +537,13 @@ describe('callOperation against a loopback server', { timeout: 30_000 }, () => {
       log,
     });
     const failure = await failureOf(run(activities, { request: request({ sourceName: 'elsewhere' }) }));
-    assert.equal(failure.type, 'UnknownSource');
+    assert.equal(failure.type, Failure.unknownSource);
     assert.equal(failure.nonRetryable, true);
     assert.equal(mini.state.requests.length, 0);
     // Inherited object keys are not sources either.
     assert.equal(
       (await failureOf(run(activities, { request: request({ sourceName: 'constructor' }) }))).type,
-      'UnknownSource',
+      Failure.unknownSource,
     );
   });
 
@@ -563,7 +573,7 @@ describe('callOperation against a loopback server', { timeout: 30_000 }, () => {
           log,
         });
         const failure = await failureOf(run(activities, { request: request({ path }) }));
-        assert.equal(failure.type, 'UnsafeRequestUrl');
+        assert.equal(failure.type, Failure.unsafeRequestUrl);
         assert.equal(failure.nonRetryable, true);
         assert.equal(mini.state.requests.length, 0);
       });
@@ -575,7 +585,7 @@ describe('callOperation against a loopback server', { timeout: 30_000 }, () => {
         log,
       });
       const failure = await failureOf(run(activities, { request: request({ query: [['a', 'b&admin=1']] }) }));
-      assert.equal(failure.type, 'UnsafeRequestUrl');
+      assert.equal(failure.type, Failure.unsafeRequestUrl);
       assert.equal(mini.state.requests.length, 0);
     });
 
@@ -616,7 +626,7 @@ describe('callOperation against a loopback server', { timeout: 30_000 }, () => {
       const failure = await failureOf(
         run(activities, { request: createJob(), adopt: adoptSpec('attach') }, { attempt: 1 }),
       );
-      assert.equal(failure.type, 'TokenRequestFailed');
+      assert.equal(failure.type, Failure.tokenRequestFailed);
       assert.equal(failure.nonRetryable, false);
       assert.equal(failure.nextRetryDelay, undefined);
       assert.equal(mini.state.requests.length, 0);
@@ -634,7 +644,7 @@ describe('callOperation against a loopback server', { timeout: 30_000 }, () => {
           { attempt: 1, scheduledTimestampMs },
         ),
       );
-      assert.equal(first.type, 'HttpTransportError');
+      assert.equal(first.type, Failure.httpTransportError);
       assert.equal(first.nonRetryable, false);
       mini.state.holdCreate = false;
 
@@ -742,8 +752,32 @@ describe('callOperation against a loopback server', { timeout: 30_000 }, () => {
         log,
       });
       const failure = await failureOf(run(activities, { request: createJob(), adopt: adoptSpec('attach') }));
-      assert.equal(failure.type, 'ResourceConflictUnresolved');
+      assert.equal(failure.type, Failure.resourceConflictUnresolved);
       assert.equal(failure.nonRetryable, false);
+    });
+
+    it('409 + attach whose adoption lookup answers 404 fails AdoptLookupFailed, not retried', async () => {
+      mini.state.hooks.push(
+        (_req, res) => {
+          res.writeHead(409, { 'content-type': 'application/json' });
+          res.end('{"data":{"message":"A sync is already running"}}');
+          return true;
+        },
+        (req, res) => {
+          assert.equal(req.method, 'GET');
+          res.writeHead(404, { 'content-type': 'application/json' });
+          res.end('{"message":"no such list"}');
+          return true;
+        },
+      );
+      const activities = createHttpActivities({
+        connections: { airbyte: connection(mini, { type: 'bearer', token: STATIC_TOKEN }) },
+        log,
+      });
+      const failure = await failureOf(run(activities, { request: createJob(), adopt: adoptSpec('attach') }));
+      assert.equal(failure.type, Failure.adoptLookupFailed);
+      assert.equal(failure.nonRetryable, true);
+      assert.match(failure.message, /answered 404/);
     });
 
     it('409 + wait names the running job, of any type, for the workflow to wait on: one POST, no retry', async () => {
@@ -777,7 +811,7 @@ describe('callOperation against a loopback server', { timeout: 30_000 }, () => {
         log,
       });
       const failure = await failureOf(run(activities, { request: createJob(), adopt: adoptSpec('wait') }));
-      assert.equal(failure.type, 'ResourceBusy');
+      assert.equal(failure.type, Failure.resourceBusy);
       assert.equal(failure.nonRetryable, false);
       assert.equal(failure.nextRetryDelay, '10s');
     });
@@ -795,7 +829,7 @@ describe('callOperation against a loopback server', { timeout: 30_000 }, () => {
         log,
       });
       const failure = await failureOf(run(activities, { request: createJob(), adopt: adoptSpec('fail') }));
-      assert.equal(failure.type, 'ResourceConflict');
+      assert.equal(failure.type, Failure.resourceConflict);
       assert.equal(failure.nonRetryable, true);
       assert.match(failure.message, new RegExp(`A sync is already running for: ${CONNECTION_ID}`));
     });
@@ -1067,7 +1101,7 @@ describe('callOperation against the Airbyte simulator', { timeout: 30_000 }, () 
         { attempt: 1, scheduledTimestampMs },
       ),
     );
-    assert.equal(first.type, 'HttpTransportError');
+    assert.equal(first.type, Failure.httpTransportError);
     // Temporal retries no sooner than twice the request's timeout: the server may still be creating it.
     assert.equal(first.nextRetryDelay, 600);
     // The server keeps working after the client left; wait until it has created the job.
@@ -1103,7 +1137,7 @@ describe('callOperation against the Airbyte simulator', { timeout: 30_000 }, () 
     const connectionId = addConnection();
     sim.scriptFaults({ op: 'listJobs', fault: 'rateLimit', retryAfterSeconds: 4 });
     const failure = await failureOf(run(activities, { request: simAdopt(connectionId, 'attach').lookup }));
-    assert.equal(failure.type, 'HttpRetryableStatus');
+    assert.equal(failure.type, Failure.httpRetryableStatus);
     assert.equal(failure.nextRetryDelay, 4000);
   });
 

@@ -46,7 +46,7 @@ describe('lint rules for workflow code', () => {
       value.join('\n'),
     );
     const typeOnly = await lint(
-      "import type { PrepareRunInput } from '../activities/prepare.js';\nexport type X = PrepareRunInput;\n",
+      "import type { HttpActivityDeps } from '../activities/http.js';\nexport type X = HttpActivityDeps;\n",
     );
     assert.deepEqual(
       typeOnly.filter((m) => m.includes('no-restricted-imports')),

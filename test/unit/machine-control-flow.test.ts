@@ -9,6 +9,7 @@ import { DEFAULT_RUN_OPTIONS } from '../../src/arazzo/options.js';
 import type { ArazzoDocument, Step, Workflow } from '../../src/arazzo/model.js';
 import type { ExecutionPlan, OperationPlan } from '../../src/arazzo/plan.js';
 import { drive, json } from '../helpers/machine-driver.js';
+import { Failure } from '../../src/arazzo/failures.js';
 
 const getThing: OperationPlan = {
   key: 'api.getThing',
@@ -277,7 +278,7 @@ describe('state machine: success actions', () => {
     };
     const r = drive(plan([w], {}, { maxSteps: 25 }), { id: 'x' }, () => json(200, {}));
     assert.equal(r.exchanges.length, 25);
-    assert.equal(r.outcome.type === 'fail' && r.outcome.errorType, 'ArazzoStepBudgetExhausted');
+    assert.equal(r.outcome.type === 'fail' && r.outcome.errorType, Failure.stepBudgetExhausted);
   });
 });
 
@@ -426,7 +427,7 @@ describe('state machine: failure actions', () => {
     const r = drive(plan([failing(undefined)]), { id: 'x' }, () => json(418, {}));
     assert.equal(r.outcome.type, 'fail');
     if (r.outcome.type === 'fail') {
-      assert.equal(r.outcome.errorType, 'ArazzoStepFailed');
+      assert.equal(r.outcome.errorType, Failure.stepFailed);
       assert.equal(r.outcome.stepId, 'a');
       assert.match(r.outcome.message, /step a failed: HTTP 418 .*criterion not met: \$statusCode == 200/);
     }
@@ -505,6 +506,18 @@ describe('state machine: workflows', () => {
       ['d'],
     );
     assert.match(r.outcome.type === 'fail' ? r.outcome.message : '', /dependency dep failed/);
+    assert.equal(r.outcome.type === 'fail' && r.outcome.errorType, Failure.workflowFailed);
+  });
+
+  it('a run of a workflow that is not in the document fails as ArazzoStepError', () => {
+    const w: Workflow = { workflowId: 'w', steps: [get('a')] };
+    const r = drive({ ...plan([w]), workflowId: 'missing' }, { id: 'x' }, () => json(200, {}));
+    assert.deepEqual(r.exchanges, []);
+    assert.equal(r.outcome.type === 'fail' && r.outcome.errorType, Failure.stepError);
+    assert.match(
+      r.outcome.type === 'fail' ? r.outcome.message : '',
+      /workflow missing is not in the document/,
+    );
   });
 
   it('request bodies resolve payload expressions and apply replacements', () => {

@@ -9,6 +9,7 @@ import { buildExecutionPlan, loadArazzoDocument } from '../../src/catalog/index.
 import type { JsonObject } from '../../src/arazzo/model.js';
 import type { ExecutionPlan } from '../../src/arazzo/plan.js';
 import { drive, json } from '../helpers/machine-driver.js';
+import { Failure } from '../../src/arazzo/failures.js';
 
 const seeds = fileURLToPath(new URL('../../examples/seeds/', import.meta.url));
 const openapi = fileURLToPath(new URL('../../openapi/airbyte-openapi.yml', import.meta.url));
@@ -68,6 +69,15 @@ describe('seed trigger-sync-and-poll through the state machine', () => {
     );
     assert.equal(r.exchanges.length, 5);
     assert.equal(r.outcome.type === 'end' && r.outcome.outputs.finalStatus, 'failed');
+  });
+
+  it('with failOnStatuses and no failErrorType, a failed job fails the run as ArazzoResourceFailed', async () => {
+    const plan = await seedPlan('airbyte-trigger-sync-and-poll.arazzo.yaml', 'trigger-sync-and-poll');
+    const strict = { ...plan, options: { ...plan.options, failOnStatuses: ['failed'] } };
+    const r = drive(strict, { connectionId, jobType: 'sync' }, airbyte(['running', 'failed']));
+    assert.equal(r.outcome.type, 'fail');
+    assert.equal(r.outcome.type === 'fail' && r.outcome.errorType, Failure.resourceFailed);
+    assert.match(r.outcome.type === 'fail' ? r.outcome.message : '', /100 ended failed/);
   });
 
   it('a non-2xx createJob fails the run before any poll', async () => {

@@ -4,7 +4,6 @@ export {
   afterWorkflow,
   cancellableResources,
   describeRequest,
-  FailureTypes,
   markCancelSent,
   observeBeforeCancel,
   retryAfterSeconds,

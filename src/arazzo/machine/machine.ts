@@ -8,6 +8,8 @@ import { extensionValue, RUN_OPTIONS_EXTENSION } from '../extensions.js';
 import type { ExpressionContext } from '../context.js';
 import { evaluateCriteria } from '../criteria/index.js';
 import { evaluateExpression, resolveValue } from '../expressions/index.js';
+import { Failure } from '../failures.js';
+import { retryAfterDelaySeconds } from '../http-text.js';
 import { getByPointer } from '../json-pointer.js';
 import type { FailureAction, JsonObject, JsonValue, Step, SuccessAction, Workflow } from '../model.js';
 import type { ExecutionPlan, OperationPlan } from '../plan.js';
@@ -34,14 +36,6 @@ export interface Transition {
   /** Things worth a warning in the log (unknown statuses, adopted resources). */
   notes: string[];
 }
-
-/** Stable failure types, for `ApplicationFailure` and for tests. */
-export const FailureTypes = {
-  stepFailed: 'ArazzoStepFailed',
-  badStep: 'ArazzoStepError',
-  stepBudget: 'ArazzoStepBudgetExhausted',
-  workflowFailed: 'ArazzoWorkflowFailed',
-} as const;
 
 function findWorkflow(plan: ExecutionPlan, workflowId: string): Workflow | undefined {
   return plan.document.workflows.find((w) => w.workflowId === workflowId);
@@ -129,7 +123,7 @@ export function startRun(plan: ExecutionPlan, inputs: JsonObject, workflowId = p
     stepsExecuted: 0,
     resources: [],
   };
-  if (!workflow) return fail(state, FailureTypes.badStep, `workflow ${workflowId} is not in the document`);
+  if (!workflow) return fail(state, Failure.stepError, `workflow ${workflowId} is not in the document`);
   return continueAfterDependencies(plan, state);
 }
 
@@ -190,14 +184,14 @@ function enterStep(
   if (!step)
     return fail(
       state,
-      FailureTypes.badStep,
+      Failure.stepError,
       `step ${stepId} does not exist in workflow ${workflow.workflowId}`,
       stepId,
     );
   if (state.stepsExecuted >= plan.options.maxSteps) {
     return fail(
       state,
-      FailureTypes.stepBudget,
+      Failure.stepBudgetExhausted,
       `step budget of ${plan.options.maxSteps} exhausted at step ${stepId} (a runaway goto loop?)`,
       stepId,
     );
@@ -215,7 +209,7 @@ function enterStep(
     if (!parameters.ok)
       return fail(
         next,
-        FailureTypes.badStep,
+        Failure.stepError,
         `step ${stepId}: ${parameters.field}: ${parameters.message}`,
         stepId,
       );
@@ -228,13 +222,13 @@ function enterStep(
   if (!operation)
     return fail(
       next,
-      FailureTypes.badStep,
+      Failure.stepError,
       `step ${stepId}: its operation was not resolved in the plan`,
       stepId,
     );
   const request = buildStepRequest(plan, workflow, step, operation, context);
   if (!request.ok)
-    return fail(next, FailureTypes.badStep, `step ${stepId}: ${request.field}: ${request.message}`, stepId);
+    return fail(next, Failure.stepError, `step ${stepId}: ${request.field}: ${request.message}`, stepId);
 
   const adoptSpec = operation.resource?.adopt;
   let adopt: Extract<Move, { type: 'call' }>['adopt'];
@@ -255,7 +249,7 @@ function enterStep(
         if (!value.ok) {
           return fail(
             next,
-            FailureTypes.badStep,
+            Failure.stepError,
             `step ${stepId}: adopt.match["${pointer}"]: ${value.reason}`,
             stepId,
           );
@@ -443,13 +437,9 @@ function sameResource(resource: TrackedResource, operation: string, id: JsonValu
   return resource.operation === operation && JSON.stringify(resource.id) === JSON.stringify(id);
 }
 
-/** Seconds from a `Retry-After` header (delta-seconds or HTTP-date), if any. */
+/** Seconds from a `Retry-After` header (delay-seconds or HTTP-date), if any. */
 export function retryAfterSeconds(headers: Record<string, string>, nowMs: number): number | undefined {
-  const value = headers['retry-after'];
-  if (value === undefined) return undefined;
-  if (/^\s*\d+\s*$/.test(value)) return Number(value);
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? undefined : Math.max(0, Math.ceil((date - nowMs) / 1000));
+  return retryAfterDelaySeconds(headers['retry-after'], nowMs);
 }
 
 function retryKey(stepId: string, action: FailureAction): string {
@@ -539,7 +529,7 @@ function onStepFailure(
   );
   if (!action) {
     return withNotes(
-      fail(state, FailureTypes.stepFailed, `step ${step.stepId} failed: ${reason}`, step.stepId),
+      fail(state, Failure.stepFailed, `step ${step.stepId} failed: ${reason}`, step.stepId),
       notes,
     );
   }
@@ -572,7 +562,7 @@ export function afterCall(
   const workflow = currentWorkflow(plan, state);
   const step = workflow.steps.find((s) => s.stepId === stepId);
   if (!step || !request || stepId === undefined) {
-    return fail(state, FailureTypes.badStep, 'a response arrived but no step was in flight');
+    return fail(state, Failure.stepError, 'a response arrived but no step was in flight');
   }
   const responseView = {
     statusCode: response.statusCode,
@@ -619,7 +609,7 @@ export function afterCall(
 /** Feeds the outcome of a sub-workflow (a workflow step, a goto to a workflow, a dependency, a retry detour). */
 export function afterWorkflow(plan: ExecutionPlan, state: RunState, outcome: WorkflowOutcome): Transition {
   const pending = state.current?.workflow;
-  if (!pending) return fail(state, FailureTypes.badStep, 'a workflow outcome arrived but none was in flight');
+  if (!pending) return fail(state, Failure.stepError, 'a workflow outcome arrived but none was in flight');
   const workflows = {
     ...state.workflows,
     [pending.workflowId]: { inputs: pending.inputs, ...(outcome.ok ? { outputs: outcome.outputs } : {}) },
@@ -630,7 +620,7 @@ export function afterWorkflow(plan: ExecutionPlan, state: RunState, outcome: Wor
       if (!outcome.ok) {
         return fail(
           next,
-          FailureTypes.workflowFailed,
+          Failure.workflowFailed,
           `dependency ${pending.workflowId} failed: ${outcome.message}`,
         );
       }
@@ -639,7 +629,7 @@ export function afterWorkflow(plan: ExecutionPlan, state: RunState, outcome: Wor
       if (!outcome.ok)
         return fail(
           next,
-          FailureTypes.workflowFailed,
+          Failure.workflowFailed,
           `workflow ${pending.workflowId} failed: ${outcome.message}`,
         );
       // Spec: after a goto to a workflow, its outputs are the run's outputs.
@@ -650,7 +640,7 @@ export function afterWorkflow(plan: ExecutionPlan, state: RunState, outcome: Wor
       if (!outcome.ok || target === undefined) {
         return fail(
           next,
-          FailureTypes.workflowFailed,
+          Failure.workflowFailed,
           `workflow ${pending.workflowId} failed: ${outcome.ok ? 'no step to retry' : outcome.message}`,
         );
       }
@@ -658,7 +648,7 @@ export function afterWorkflow(plan: ExecutionPlan, state: RunState, outcome: Wor
     }
     case 'step': {
       const step = currentWorkflow(plan, state).steps.find((s) => s.stepId === state.current?.stepId);
-      if (!step) return fail(next, FailureTypes.badStep, 'workflow step vanished');
+      if (!step) return fail(next, Failure.stepError, 'workflow step vanished');
       const context = contextFor(plan, next, outcome.ok ? { outputs: outcome.outputs } : {});
       if (!outcome.ok) return onStepFailure(plan, next, step, context, outcome.message, undefined, []);
       const verdict = evaluateCriteria(step.successCriteria, context);
@@ -771,7 +761,7 @@ export function afterCallError(plan: ExecutionPlan, state: RunState, message: st
   const stepId = state.current?.stepId;
   const step = currentWorkflow(plan, state).steps.find((s) => s.stepId === stepId);
   if (!step || !state.current?.request)
-    return fail(state, FailureTypes.badStep, `no step in flight: ${message}`);
+    return fail(state, Failure.stepError, `no step in flight: ${message}`);
   const next: RunState = { ...state, current: undefined };
   const context = contextFor(plan, next, { request: requestView(state.current.request) });
   return onStepFailure(plan, next, step, context, message, undefined, []);

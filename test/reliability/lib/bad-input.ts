@@ -29,6 +29,7 @@ import {
   startWorker,
   type WorkerProcess,
 } from './processes.js';
+import { Failure } from '../../../src/arazzo/failures.js';
 
 const fixtures = join(projectRoot, 'test', 'fixtures');
 const catalogFolder = join(projectRoot, 'arazzo');
@@ -108,7 +109,7 @@ export interface InputCase {
   workflowType: string;
   input: unknown;
   /** Failure type expected. */
-  type: 'ArazzoInvalidInput' | 'ArazzoUnknownWorkflow';
+  type: typeof Failure.invalidInput | typeof Failure.unknownWorkflow;
   /** What the message must name. */
   names: RegExp;
   /** A known bug: counted apart, asserted by its own todo test. */
@@ -129,7 +130,7 @@ export function inputCases(): InputCase[] {
     name,
     workflowType,
     input,
-    type: 'ArazzoInvalidInput',
+    type: Failure.invalidInput,
     names,
   });
   let deep: Record<string, unknown> = {};
@@ -220,7 +221,7 @@ export function inputCases(): InputCase[] {
       name: `unknown workflow type ${type}`,
       workflowType: type,
       input: { connectionId: UUID },
-      type: 'ArazzoUnknownWorkflow',
+      type: Failure.unknownWorkflow,
       names: /catalog/,
       // The workflow sandbox resolves a type name on the bundle's exports through Object.prototype.
       ...(type === 'constructor' || type === 'toString' ? { bug: PROTOTYPE_TYPES } : {}),

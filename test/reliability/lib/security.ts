@@ -28,6 +28,7 @@ import {
   startTrap,
 } from './harness.js';
 import { everyWorkerOutput, projectRoot, startWorker, until, type WorkerProcess } from './processes.js';
+import { Failure } from '../../../src/arazzo/failures.js';
 
 const FAST = { 'x-temporal': { pollIntervalSeconds: 0.05 } };
 
@@ -146,7 +147,7 @@ export async function runSecurity(options: { label: string; pathCases?: number }
     hostileResults.forEach((r, i) => {
       if (r.ok && r.value.jobId === simulator.jobs(c)[0]?.jobId && trap.hits().length === 0) hostileIgnored++;
       else if (r.ok) problems.push(`hostile input ${i} ran: ${JSON.stringify(r.value)}`);
-      else if (r.type !== 'ArazzoInvalidInput') problems.push(`hostile input ${i}: ${r.type}: ${r.message}`);
+      else if (r.type !== Failure.invalidInput) problems.push(`hostile input ${i}: ${r.type}: ${r.message}`);
       else hostileRefused++;
     });
 
@@ -203,7 +204,7 @@ export async function runSecurity(options: { label: string; pathCases?: number }
     const victimDeletes = simulator
       .requests()
       .filter((e) => e.operationId === 'cancelJob' && e.jobId === victimJob).length;
-    const forgedAccepted = forged.filter((r) => r.ok || r.type !== 'ArazzoInvalidInput').length;
+    const forgedAccepted = forged.filter((r) => r.ok || r.type !== Failure.invalidInput).length;
     if (victimDeletes > 0 || forgedAccepted > 0)
       todo.push(
         `a client-supplied second workflow argument is trusted: ${forgedAccepted} of 2 forged runs were not refused, the victim job got ${victimDeletes} DELETE(s)`,
