@@ -5,7 +5,7 @@
  *
  * It collects test/unit, test/conformance and test/integration. Each test file runs in a process
  * group of its own, with a time limit
- * (ARAZZO_TEST_FILE_TIMEOUT_SECONDS, 300 by default): a file that has not finished by then is named
+ * (ARAZZO_TEST_FILE_TIMEOUT_SECONDS, 600 by default): a file that has not finished by then is named
  * and its whole group is killed, so one hung file (a setup that failed and left a server open, a
  * process that ignores SIGTERM) fails the run instead of stalling it. Leftover processes of a file
  * are killed when it ends. The last line is the total: `tests: N passed, N failed, N skipped`.
@@ -143,7 +143,7 @@ async function main(): Promise<number> {
         ];
   const files: string[] = [];
   for (const root of roots) files.push(...(await collectTests(root)));
-  const limitSeconds = positiveNumber('ARAZZO_TEST_FILE_TIMEOUT_SECONDS', 300);
+  const limitSeconds = positiveNumber('ARAZZO_TEST_FILE_TIMEOUT_SECONDS', 600);
   // Node's own default for --test: one file at a time per spare core.
   const concurrency = positiveNumber('ARAZZO_TEST_CONCURRENCY', Math.max(1, availableParallelism() - 1));
 
