@@ -8,7 +8,7 @@
  */
 import { spawn } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { projectRoot } from '../../src/dev-server/temporal-cli.js';
 import type { BenchContext } from '../lib/context.js';
 import { waitForQuiet } from '../lib/proc.js';
@@ -154,7 +154,8 @@ export async function runPeers(
     ctx.log(`peers: SKIPPED. ${check.reason}`);
     return { ...result, skipped: check.reason };
   }
-  Object.assign(result, { python: check.python, versions: check.versions });
+  // Recorded relative to the clone (results are committed; no machine's folders in them).
+  Object.assign(result, { python: relative(projectRoot, check.python), versions: check.versions });
   if (check.warnings.length > 0) {
     result.warnings = check.warnings;
     ctx.log(`peers: ${check.warnings.join('; ')}`);
