@@ -42,11 +42,15 @@ export function killOnExit(child: ChildProcess): void {
   child.once('exit', () => running.delete(child));
 }
 
-/** Stops `child`: SIGTERM, then SIGKILL if it is still there after `graceMs`. */
-export async function terminate(child: ChildProcess, graceMs = 10_000): Promise<void> {
+/** Stops `child`: `signal` (SIGTERM), then SIGKILL if it is still there after `graceMs`. */
+export async function terminate(
+  child: ChildProcess,
+  graceMs = 10_000,
+  signal: NodeJS.Signals = 'SIGTERM',
+): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const gone = new Promise<void>((r) => child.once('exit', () => r()));
-  child.kill('SIGTERM');
+  child.kill(signal);
   const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
   await gone;
   clearTimeout(timer);

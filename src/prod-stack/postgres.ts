@@ -9,7 +9,7 @@ import { createWriteStream } from 'node:fs';
 import { chown, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
-import { findOnPath, isExecutable, killOnExit } from '../dev-server/processes.js';
+import { findOnPath, isExecutable, killOnExit, terminate } from '../dev-server/processes.js';
 
 const execFileAsync = promisify(execFile);
 
@@ -163,12 +163,9 @@ export async function startPostgres(options: PostgresOptions): Promise<Postgres>
   );
   killOnExit(child);
   let exited: string | undefined;
-  const gone = new Promise<void>((resolve) =>
-    child.once('exit', (code, signal) => {
-      exited = signal ?? `exit code ${code}`;
-      resolve();
-    }),
-  );
+  child.once('exit', (code, signal) => {
+    exited = signal ?? `exit code ${code}`;
+  });
 
   const deadline = Date.now() + 60_000;
   for (;;) {
@@ -208,12 +205,8 @@ export async function startPostgres(options: PostgresOptions): Promise<Postgres>
     port: options.port,
     pid: child.pid ?? -1,
     stop: async () => {
-      if (!exited) {
-        child.kill('SIGINT');
-        const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
-        await gone;
-        clearTimeout(timer);
-      }
+      // SIGINT: PostgreSQL's fast shutdown.
+      await terminate(child, 20_000, 'SIGINT');
       log.end();
     },
   };

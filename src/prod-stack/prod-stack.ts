@@ -12,7 +12,7 @@ import { createWriteStream } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { freePort, killOnExit } from '../dev-server/processes.js';
+import { freePort, killOnExit, terminate } from '../dev-server/processes.js';
 import { projectRoot } from '../dev-server/temporal-cli.js';
 import { startPostgres, type Postgres } from './postgres.js';
 import { findServerTools, type ServerTools } from './server-tools.js';
@@ -145,7 +145,6 @@ async function startWorkerProcess(env: NodeJS.ProcessEnv, logFile: string): Prom
   };
   child.stdout!.on('data', take);
   child.stderr!.on('data', take);
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   for (let i = 0; i < 1200 && !output.includes('worker polling'); i++) {
     if (child.exitCode !== null)
       throw new Error(`a worker process exited with code ${child.exitCode} before polling:\n${output}`);
@@ -158,11 +157,8 @@ async function startWorkerProcess(env: NodeJS.ProcessEnv, logFile: string): Prom
   return {
     pid: child.pid ?? -1,
     output: () => output,
-    kill: async (signal = 'SIGTERM') => {
-      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
-      const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-      await exited;
-      clearTimeout(timer);
+    kill: async (signal: NodeJS.Signals = 'SIGTERM') => {
+      await terminate(child, 15_000, signal);
       log.end();
     },
   };

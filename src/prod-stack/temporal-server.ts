@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Connection } from '@temporalio/client';
 import { msToTs } from '@temporalio/common/lib/time.js';
-import { killOnExit } from '../dev-server/processes.js';
+import { killOnExit, terminate } from '../dev-server/processes.js';
 import { projectRoot } from '../dev-server/temporal-cli.js';
 
 const execFileAsync = promisify(execFile);
@@ -168,12 +168,9 @@ export async function startTemporalServer(options: {
   });
   killOnExit(child);
   let exited: string | undefined;
-  const gone = new Promise<void>((resolve) =>
-    child.once('exit', (code, signal) => {
-      exited = signal ?? `exit code ${code}`;
-      resolve();
-    }),
-  );
+  child.once('exit', (code, signal) => {
+    exited = signal ?? `exit code ${code}`;
+  });
   const address = `127.0.0.1:${options.ports.frontend}`;
   const deadline = Date.now() + (options.readyTimeoutMs ?? 120_000);
   for (;;) {
@@ -194,12 +191,7 @@ export async function startTemporalServer(options: {
     metricsUrl: `http://127.0.0.1:${options.ports.metrics}/metrics`,
     pid: child.pid ?? -1,
     stop: async () => {
-      if (!exited) {
-        child.kill('SIGTERM');
-        const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
-        await gone;
-        clearTimeout(timer);
-      }
+      await terminate(child, 20_000);
       log.end();
     },
   };
