@@ -4,7 +4,7 @@
  * 409 while a sync runs). Pure: the activity runs the lookup request and hands the body here.
  */
 import { getByPointer } from '../arazzo/json-pointer.js';
-import type { AdoptRequest } from '../arazzo/contract.js';
+import type { AdoptRequest } from '../contract/index.js';
 import type { JsonValue } from '../arazzo/model.js';
 
 /** A candidate chosen for adoption. */

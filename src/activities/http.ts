@@ -9,7 +9,7 @@ import { activityInfo, log as activityLog } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Got } from 'got';
 import gotDefault from 'got';
-import type { AdoptRequest, CallInput, CallOperation, StepResponse } from '../arazzo/contract.js';
+import type { AdoptRequest, CallInput, CallOperation, StepResponse } from '../contract/index.js';
 import { retryAfterDelayMs } from '../arazzo/http-text.js';
 import { getByPointer } from '../arazzo/json-pointer.js';
 import type { JsonValue } from '../arazzo/model.js';

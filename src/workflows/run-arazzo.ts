@@ -41,50 +41,22 @@ import {
 import {
   CALL_RETRY_POLICY,
   PREPARE_RETRY_POLICY,
+  cancelSignal,
+  statusQuery,
   type ArazzoActivities,
   type CallOperation,
   type OperationActivities,
-} from '../arazzo/contract.js';
-import type { JsonObject, JsonValue } from '../arazzo/model.js';
+  type RunStatus,
+  type WorkflowArgument,
+} from '../contract/index.js';
+import type { JsonObject } from '../arazzo/model.js';
 import type { ExecutionPlan } from '../arazzo/plan.js';
 import type { HttpRequestSpec } from '../arazzo/request.js';
-import { cancelSignal, statusQuery, type RunStatus } from './messages.js';
+import type { Blocking } from '../arazzo/run/index.js';
 import { Failure } from '../arazzo/failures.js';
-
-/** What continue-as-new carries into the next run. */
-export interface CarriedRun {
-  plan: ExecutionPlan;
-  state: RunState;
-  move: Move;
-  startedAtMs: number;
-  continuedAsNew: number;
-  /** Set while `onConflict: wait` waits for another resource to end. */
-  blocking?: Blocking;
-}
-
-/**
- * `onConflict: wait`: the create of `stepId` was refused because this resource runs. The run polls
- * the adoption lookup on durable timers until no resource of the connection is active, then sends
- * the create once more. It never cancels that resource: it is not the run's own.
- */
-export interface Blocking {
-  stepId: string;
-  kind: string;
-  resourceId: JsonValue;
-  status: string;
-  /** Lookups made so far while waiting. */
-  checks: number;
-}
 
 /** Marks histories whose runs wait for a blocking resource on timers (before: the create was retried). */
 export const CONFLICT_WAIT_PATCH = 'conflict-wait-polls-blocking-resource';
-
-/** Passed by a parent run to a sub-workflow: the plan is already resolved, so the child uses it as is. */
-export interface ChildRun {
-  plan: ExecutionPlan;
-}
-
-export type WorkflowArgument = { carried: CarriedRun } | ChildRun;
 
 /**
  * Runs that reach a cancel with this marker cancel only jobs they created (unless the run opts in

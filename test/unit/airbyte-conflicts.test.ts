@@ -9,7 +9,7 @@ import { after, before, beforeEach, describe, it } from 'node:test';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Info } from '@temporalio/activity';
 import { MockActivityEnvironment } from '@temporalio/testing';
-import type { AdoptRequest } from '../../src/arazzo/contract.js';
+import type { AdoptRequest } from '../../src/contract/index.js';
 import type { SourceConnection } from '../../src/activities/config.js';
 import { createHttpActivities } from '../../src/activities/http.js';
 import type { HttpActivityInput, HttpActivityResult } from '../../src/activities/http.js';

@@ -7,7 +7,7 @@ import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import type { Logger } from '@temporalio/common';
 import type { Info } from '@temporalio/activity';
 import { MockActivityEnvironment } from '@temporalio/testing';
-import type { AdoptRequest } from '../../src/arazzo/contract.js';
+import type { AdoptRequest } from '../../src/contract/index.js';
 import type { SourceConnection } from '../../src/activities/config.js';
 import { createHttpActivities, retryAfterMs } from '../../src/activities/http.js';
 import type { HttpActivityInput, HttpActivityLogger, HttpActivityResult } from '../../src/activities/http.js';

@@ -1,0 +1,3 @@
+export type { CarriedRunData } from './arguments.js';
+export type { Blocking } from './conflict-wait.js';
+export type { RunStatus } from './status-projection.js';
