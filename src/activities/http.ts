@@ -13,7 +13,7 @@ import type { AdoptRequest, CallInput, CallOperation, StepResponse } from '../co
 import { retryAfterDelayMs } from '../arazzo/http-text.js';
 import { getByPointer } from '../arazzo/json-pointer.js';
 import type { JsonValue } from '../arazzo/model.js';
-import type { HttpRequestSpec } from '../arazzo/request.js';
+import type { HttpRequestSpec } from '../arazzo/request/index.js';
 import { chooseAmong, createdAtMs, isRunningConflict, lookupItems, serverMessage } from './adopt.js';
 import type { AdoptionChoice } from './adopt.js';
 import { createAuthorizer } from './auth.js';

@@ -11,7 +11,7 @@ import { NEVER_RETRIED_CALL_FAILURES } from '../arazzo/failures.js';
 import type { AdoptRequest, StepResponse } from '../arazzo/machine/index.js';
 import type { JsonObject } from '../arazzo/model.js';
 import type { ExecutionPlan } from '../arazzo/plan.js';
-import type { HttpRequestSpec } from '../arazzo/request.js';
+import type { HttpRequestSpec } from '../arazzo/request/index.js';
 
 export type { AdoptRequest, HttpRequestSpec, StepResponse };
 

@@ -28,7 +28,6 @@ import {
   afterCallError,
   afterWorkflow,
   cancellableResources,
-  describeRequest,
   lookupReadable,
   markCancelSent,
   observeBeforeCancel,
@@ -51,7 +50,7 @@ import {
 } from '../contract/index.js';
 import type { JsonObject } from '../arazzo/model.js';
 import type { ExecutionPlan } from '../arazzo/plan.js';
-import type { HttpRequestSpec } from '../arazzo/request.js';
+import { describeRequest, type HttpRequestSpec } from '../arazzo/request/index.js';
 import type { Blocking } from '../arazzo/run/index.js';
 import { Failure } from '../arazzo/failures.js';
 

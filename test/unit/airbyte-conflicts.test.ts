@@ -13,7 +13,7 @@ import type { AdoptRequest } from '../../src/contract/index.js';
 import type { SourceConnection } from '../../src/activities/config.js';
 import { createHttpActivities } from '../../src/activities/http.js';
 import type { HttpActivityInput, HttpActivityResult } from '../../src/activities/http.js';
-import type { HttpRequestSpec } from '../../src/arazzo/request.js';
+import type { HttpRequestSpec } from '../../src/arazzo/request/index.js';
 import { startSimulator } from '../../simulator/server.js';
 import type { Simulator } from '../../simulator/server.js';
 import type { ConnectionState } from '../../simulator/types.js';

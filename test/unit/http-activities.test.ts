@@ -11,7 +11,7 @@ import type { AdoptRequest } from '../../src/contract/index.js';
 import type { SourceConnection } from '../../src/activities/config.js';
 import { createHttpActivities, retryAfterMs } from '../../src/activities/http.js';
 import type { HttpActivityInput, HttpActivityLogger, HttpActivityResult } from '../../src/activities/http.js';
-import type { HttpRequestSpec } from '../../src/arazzo/request.js';
+import type { HttpRequestSpec } from '../../src/arazzo/request/index.js';
 import { startSimulator } from '../../simulator/server.js';
 import type { Simulator } from '../../simulator/server.js';
 import { Failure } from '../../src/arazzo/failures.js';

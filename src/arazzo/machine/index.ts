@@ -1,14 +1,13 @@
+export { afterCall, afterCallError, afterWorkflow, retryAfterSeconds, startRun } from './machine.js';
 export {
-  afterCall,
-  afterCallError,
-  afterWorkflow,
   cancellableResources,
-  describeRequest,
+  isActiveStatus,
   markCancelSent,
   observeBeforeCancel,
-  retryAfterSeconds,
-  startRun,
-} from './machine.js';
+  sameResource,
+  trackResources,
+} from './resources.js';
+export { contextFor, evaluateOutputs } from './run-context.js';
 export type { Transition } from './machine.js';
 export { activeResourceIn, lookupReadable } from './blocking.js';
 export type {

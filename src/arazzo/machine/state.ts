@@ -4,7 +4,7 @@
  */
 import type { JsonObject, JsonValue } from '../model.js';
 import type { UnorderedFallback } from '../plan.js';
-import type { HttpRequestSpec } from '../request.js';
+import type { HttpRequestSpec } from '../request/index.js';
 
 /** A response as the machine judges it (what the HTTP activity returns; plain JSON, recorded in history). */
 export interface StepResponse {
