@@ -1,7 +1,10 @@
 /**
  * The answer of the `status` query: what a client sees of a run while it runs.
  */
+import type { Move, RunState } from '../machine/index.js';
 import type { JsonObject, JsonValue } from '../model.js';
+import type { ExecutionPlan } from '../plan.js';
+import type { Blocking } from './conflict-wait.js';
 
 export interface RunStatus {
   /** The Arazzo workflow being run. */
@@ -29,4 +32,19 @@ export interface RunStatus {
   waitingFor?: { kind: string; id: JsonValue; status: string; checks: number };
   /** Runs completed before this one through continue-as-new. */
   continuedAsNew: number;
+}
+
+/** What the driver knows of a run at the moment of a query. */
+export interface RunView {
+  /** The Temporal workflow type (the Arazzo workflowId asked for), shown before the plan is known. */
+  workflowType: string;
+  /** When Temporal started this execution (the start time shown before the plan is known). */
+  startTimeMs: number;
+  phase: RunStatus['phase'];
+  continuedAsNew: number;
+  cancelRequested?: { reason: string };
+  nextPollAtMs?: number;
+  blocking?: Blocking;
+  /** Absent until the plan is resolved (or carried). */
+  run?: { plan: ExecutionPlan; state: RunState; move: Move; startedAtMs: number };
 }
