@@ -12,6 +12,8 @@ export type { Transition } from './machine.js';
 export { activeResourceIn, lookupReadable } from './blocking.js';
 export type {
   AdoptRequest,
+  CallMove,
+  DelayedMove,
   Move,
   RunState,
   StepResponse,

@@ -117,6 +117,12 @@ export type Move =
   | { type: 'end'; outputs: JsonObject }
   | { type: 'fail'; errorType: string; message: string; stepId?: string; details?: JsonObject };
 
+/** A step's call. */
+export type CallMove = Extract<Move, { type: 'call' }>;
+
+/** A move the driver may have to wait for (`delaySeconds`): a call or a workflow run. */
+export type DelayedMove = Extract<Move, { type: 'call' | 'runWorkflow' }>;
+
 /** Why a workflow runs inside another: a workflow step, a `goto` to a workflow, a dependency, or a retry's detour. */
 export type WorkflowPurpose = 'step' | 'goto' | 'dependsOn' | 'retry';
 

@@ -48,3 +48,67 @@ export interface RunView {
   /** Absent until the plan is resolved (or carried). */
   run?: { plan: ExecutionPlan; state: RunState; move: Move; startedAtMs: number };
 }
+
+function toIso(ms: number): string {
+  return new Date(ms).toISOString();
+}
+
+/** The `status` query's answer: before the plan is known, only what Temporal says of the run. */
+export function projectStatus(view: RunView): RunStatus {
+  const { phase, continuedAsNew, cancelRequested, nextPollAtMs, blocking } = view;
+  if (view.run === undefined) {
+    return {
+      arazzoWorkflowId: view.workflowType,
+      documentPath: '',
+      documentHash: '',
+      phase,
+      iteration: 0,
+      stepsExecuted: 0,
+      resources: [],
+      stepOutputs: {},
+      startedAt: toIso(view.startTimeMs),
+      ...(cancelRequested ? { cancelRequested: cancelRequested.reason } : {}),
+      continuedAsNew,
+    };
+  }
+  const { plan, state, move, startedAtMs } = view.run;
+  const current = move.type === 'call' || move.type === 'runWorkflow' ? move.stepId : undefined;
+  return {
+    arazzoWorkflowId: plan.workflowId,
+    documentPath: plan.documentPath,
+    documentHash: plan.documentHash,
+    phase,
+    ...(current ? { currentStep: current } : {}),
+    iteration: current ? (state.visits[current] ?? 0) : 0,
+    stepsExecuted: state.stepsExecuted,
+    ...(state.lastStatusCode !== undefined ? { lastStatusCode: state.lastStatusCode } : {}),
+    resources: state.resources.map((r) => ({
+      kind: r.kind,
+      id: r.id,
+      stepId: r.stepId,
+      cancelSent: r.cancelSent === true,
+      ...(r.status ? { status: r.status } : {}),
+    })),
+    stepOutputs: Object.fromEntries(Object.entries(state.steps).map(([k, v]) => [k, v.outputs])),
+    ...(nextPollAtMs !== undefined ? { nextPollAt: toIso(nextPollAtMs) } : {}),
+    startedAt: toIso(startedAtMs),
+    ...(plan.options.waitTimeoutSeconds > 0
+      ? { waitDeadline: toIso(startedAtMs + plan.options.waitTimeoutSeconds * 1000) }
+      : {}),
+    ...(plan.options.executionTimeoutSeconds > 0
+      ? { executionDeadline: toIso(startedAtMs + plan.options.executionTimeoutSeconds * 1000) }
+      : {}),
+    ...(cancelRequested ? { cancelRequested: cancelRequested.reason } : {}),
+    ...(blocking
+      ? {
+          waitingFor: {
+            kind: blocking.kind,
+            id: blocking.resourceId,
+            status: blocking.status,
+            checks: blocking.checks,
+          },
+        }
+      : {}),
+    continuedAsNew,
+  };
+}
