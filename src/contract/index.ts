@@ -14,6 +14,7 @@ export {
 export {
   cancelSignal,
   statusQuery,
+  type ArazzoWorkflow,
   type CancelRequest,
   type CarriedRun,
   type ChildRun,

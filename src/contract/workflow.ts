@@ -5,6 +5,7 @@
  * (continue-as-new, a parent's plan).
  */
 import { defineQuery, defineSignal } from '@temporalio/workflow';
+import type { JsonObject } from '../arazzo/model.js';
 import type { ExecutionPlan } from '../arazzo/plan.js';
 import type { CarriedRunData, RunStatus } from '../arazzo/run/index.js';
 
@@ -31,3 +32,6 @@ export interface ChildRun {
 
 /** The workflow's second argument: only ever set by this code itself (continue-as-new, sub-workflows). */
 export type WorkflowArgument = { carried: CarriedRun } | ChildRun;
+
+/** The signature of every Arazzo workflow type (the dynamic default workflow), for child runs and continue-as-new. */
+export type ArazzoWorkflow = (inputs: unknown, extra?: WorkflowArgument) => Promise<JsonObject>;
