@@ -93,12 +93,12 @@ export function endRun(
     return ending.outputs;
   }
   run.phase = 'failed';
-  const move = run.move as Extract<Move, { type: 'fail' }>;
+  const { failure } = ending;
   log.warn('run failed', {
     arazzoWorkflowId: run.plan.workflowId,
-    stepId: move.stepId,
-    errorType: move.errorType,
-    message: move.message,
+    stepId: failure.details?.stepId,
+    errorType: failure.type,
+    message: failure.message,
   });
   throw failureOf(ending.failure);
 }
