@@ -23,6 +23,7 @@ import {
   changedResources,
   childWorkflowId,
   deadlineFailure,
+  EVENTS_PER_LOCAL_CALL,
   endingOf,
   expiredDeadline,
   internalFailure,
@@ -179,10 +180,22 @@ describe('history budget', () => {
     ['at the limit', { historyLength: 5_000, continueAsNewSuggested: false, callsThisRun: 0 }, true],
     [
       'calls dominate a lagging length',
-      { historyLength: 3, continueAsNewSuggested: false, callsThisRun: 834 },
+      {
+        historyLength: 3,
+        continueAsNewSuggested: false,
+        callsThisRun: Math.ceil(5_000 / EVENTS_PER_LOCAL_CALL),
+      },
       true,
     ],
-    ['calls below the limit', { historyLength: 3, continueAsNewSuggested: false, callsThisRun: 833 }, false],
+    [
+      'calls below the limit',
+      {
+        historyLength: 3,
+        continueAsNewSuggested: false,
+        callsThisRun: Math.ceil(5_000 / EVENTS_PER_LOCAL_CALL) - 1,
+      },
+      false,
+    ],
   ] as const) {
     it(`shouldContinueAsNew: ${name}`, () =>
       assert.equal(shouldContinueAsNew(history, DEFAULT_RUN_OPTIONS.historyEventLimit), expected));

@@ -1,13 +1,5 @@
 export { afterCall, afterCallError, afterWorkflow, retryAfterSeconds, startRun } from './machine.js';
-export {
-  cancellableResources,
-  isActiveStatus,
-  markCancelSent,
-  observeBeforeCancel,
-  sameResource,
-  trackResources,
-} from './resources.js';
-export { contextFor, evaluateOutputs } from './run-context.js';
+export { cancellableResources, isActiveStatus, markCancelSent, observeBeforeCancel } from './resources.js';
 export type { Transition } from './machine.js';
 export { activeResourceIn, lookupReadable } from './blocking.js';
 export type {

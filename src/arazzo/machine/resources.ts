@@ -118,8 +118,7 @@ export function trackResources(
   return { resources, notes };
 }
 
-/** Whether `resource` is the one `operation` tracks under `id`. */
-export function sameResource(resource: TrackedResource, operation: string, id: JsonValue): boolean {
+function sameResource(resource: TrackedResource, operation: string, id: JsonValue): boolean {
   return resource.operation === operation && JSON.stringify(resource.id) === JSON.stringify(id);
 }
 

@@ -6,7 +6,7 @@ import { describeRequest } from '../request/index.js';
 import type { Blocking } from './conflict-wait.js';
 
 /** Every tracked job and its last status, or `no job yet`. */
-export function jobSummary(resources: TrackedResource[]): string {
+function jobSummary(resources: TrackedResource[]): string {
   return (
     resources.map((r) => `${r.kind} ${String(r.id)}: ${r.status ?? 'unknown'}`).join(', ') || 'no job yet'
   );

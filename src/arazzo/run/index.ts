@@ -26,7 +26,6 @@ export {
   callDetails,
   changedResources,
   completedDetails,
-  jobSummary,
   waitingDetails,
   waitReason,
 } from './details.js';
