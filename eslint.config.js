@@ -9,6 +9,30 @@ import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescrip
 export const KNOWN_FAILURE_TYPES =
   '/^(Arazzo(UnknownWorkflow|InvalidInput|StepFailed|StepError|StepBudgetExhausted|WorkflowFailed|ResourceFailed|RunCancelled|ExecutionTimeout|WaitTimeout|InternalError)|UnknownSource|UnsafeRequestUrl|Http(RequestInvalid|TransportError|RetryableStatus)|TokenRequestFailed|AuthenticationFailed|Resource(Conflict|ConflictUnresolved|Busy)|CreateOutcomeUnknown|AdoptLookupFailed)$/';
 
+/** Imports refused in deterministic code (src/workflows, src/contract, src/arazzo). */
+const deterministicImports = {
+  paths: [
+    { name: 'got', message: 'Workflow code must not do I/O: call an activity instead.' },
+    { name: '@temporalio/activity', message: 'Activity APIs are not available in workflow code.' },
+    { name: '@temporalio/client', message: 'Use @temporalio/workflow in workflow code.' },
+    { name: '@temporalio/worker', message: 'Use @temporalio/workflow in workflow code.' },
+    { name: 'yaml', message: 'Parse documents at the edge (worker, client or an activity).' },
+    { name: 'ajv', message: 'Ajv generates code with new Function: validate at the edge.' },
+  ],
+  patterns: [
+    { group: ['node:*'], message: 'Node built-ins are not deterministic: use an activity.' },
+    {
+      group: ['fs', 'fs/*', 'http', 'https', 'net', 'child_process', 'os', 'path', 'crypto'],
+      message: 'Node built-ins are not deterministic: use an activity.',
+    },
+    {
+      group: ['**/activities', '**/activities/*', '**/activities/**'],
+      allowTypeImports: true,
+      message: 'Import activity types only (import type), never implementations.',
+    },
+  ],
+};
+
 export default tseslint.config(
   { ignores: ['node_modules/**', 'dist/**', '.tools/**', '.data/**', 'test-results/**', 'test/fixtures/**'] },
   js.configs.recommended,
@@ -36,33 +60,9 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/workflows/**/*.ts', 'src/arazzo/**/*.ts'],
+    files: ['src/workflows/**/*.ts', 'src/arazzo/**/*.ts', 'src/contract/**/*.ts'],
     rules: {
-      '@typescript-eslint/no-restricted-imports': [
-        'error',
-        {
-          paths: [
-            { name: 'got', message: 'Workflow code must not do I/O: call an activity instead.' },
-            { name: '@temporalio/activity', message: 'Activity APIs are not available in workflow code.' },
-            { name: '@temporalio/client', message: 'Use @temporalio/workflow in workflow code.' },
-            { name: '@temporalio/worker', message: 'Use @temporalio/workflow in workflow code.' },
-            { name: 'yaml', message: 'Parse documents at the edge (worker, client or an activity).' },
-            { name: 'ajv', message: 'Ajv generates code with new Function: validate at the edge.' },
-          ],
-          patterns: [
-            { group: ['node:*'], message: 'Node built-ins are not deterministic: use an activity.' },
-            {
-              group: ['fs', 'fs/*', 'http', 'https', 'net', 'child_process', 'os', 'path', 'crypto'],
-              message: 'Node built-ins are not deterministic: use an activity.',
-            },
-            {
-              group: ['**/activities', '**/activities/*', '**/activities/**'],
-              allowTypeImports: true,
-              message: 'Import activity types only (import type), never implementations.',
-            },
-          ],
-        },
-      ],
+      '@typescript-eslint/no-restricted-imports': ['error', deterministicImports],
       'no-restricted-globals': [
         'error',
         { name: 'setTimeout', message: 'Use sleep() from @temporalio/workflow.' },
@@ -71,6 +71,30 @@ export default tseslint.config(
       'no-restricted-properties': [
         'error',
         { object: 'Math', property: 'random', message: 'Non-deterministic in workflow code.' },
+      ],
+    },
+  },
+  {
+    // The pure core knows nothing of Temporal or of the contract built on it (src/contract imports
+    // the core, never the other way round).
+    files: ['src/arazzo/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          ...deterministicImports,
+          patterns: [
+            ...deterministicImports.patterns,
+            {
+              group: ['@temporalio/*'],
+              message: 'src/arazzo is SDK-free: Temporal belongs in src/workflows.',
+            },
+            {
+              group: ['**/contract', '**/contract/*'],
+              message: 'src/contract imports the core, not the reverse.',
+            },
+          ],
+        },
       ],
     },
   },

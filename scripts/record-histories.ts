@@ -12,7 +12,7 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type { WorkflowHandleWithFirstExecutionRunId as WorkflowHandle } from '@temporalio/client';
-import { cancelSignal } from '../src/workflows/messages.js';
+import { cancelSignal } from '../src/contract/index.js';
 import { catalogFolder, seedsFolder, startStack, type Stack } from '../test/helpers/stack.js';
 import { findTemporalCli, projectRoot } from '../src/dev-server/temporal-cli.js';
 

@@ -10,7 +10,7 @@ import { Worker, type WorkerOptions } from '@temporalio/worker';
 import { createHttpActivities, resolveSourceConnections, type SourceToConnect } from './activities/index.js';
 import { createNetworkGot, resolveNetworkSettings, secretsOfNetwork } from './activities/network.js';
 import { createPrepareActivity } from './activities/prepare.js';
-import type { ArazzoActivities } from './arazzo/contract.js';
+import type { ArazzoActivities } from './contract/index.js';
 import {
   formatDiagnostic,
   hasErrors,

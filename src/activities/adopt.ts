@@ -4,7 +4,8 @@
  * 409 while a sync runs). Pure: the activity runs the lookup request and hands the body here.
  */
 import { getByPointer } from '../arazzo/json-pointer.js';
-import type { AdoptRequest } from '../arazzo/contract.js';
+import { isActiveStatus } from '../arazzo/machine/index.js';
+import type { AdoptRequest } from '../contract/index.js';
 import type { JsonValue } from '../arazzo/model.js';
 
 /** A candidate chosen for adoption. */
@@ -83,8 +84,7 @@ export function chooseAmong(
 function isActive(item: JsonValue, spec: AdoptRequest): boolean {
   const status = getByPointer(item, spec.statusPointer);
   if (!status.ok || typeof status.value !== 'string') return false;
-  if (spec.terminalStatuses !== undefined) return !spec.terminalStatuses.includes(status.value);
-  return spec.activeStatuses.includes(status.value);
+  return isActiveStatus(status.value, spec);
 }
 
 function matches(item: JsonValue, match: Record<string, JsonValue> | undefined): boolean {

@@ -10,7 +10,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { hasControlCharacter } from '../arazzo/http-text.js';
 import type { JsonValue } from '../arazzo/model.js';
 import type { StepResponse } from '../arazzo/machine/state.js';
-import type { HttpRequestSpec } from '../arazzo/request.js';
+import type { HttpRequestSpec } from '../arazzo/request/index.js';
 import type { Authorizer } from './auth.js';
 import type { SourceConnection } from './config.js';
 import { currentHeartbeatDetails } from './heartbeat-details.js';

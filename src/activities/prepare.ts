@@ -5,7 +5,7 @@
  * workflow, and bad input fails the run before any request is sent.
  */
 import { ApplicationFailure } from '@temporalio/common';
-import type { ArazzoActivities, PrepareRunInput, PrepareRunResult } from '../arazzo/contract.js';
+import type { ArazzoActivities, PrepareRunInput, PrepareRunResult } from '../contract/index.js';
 import { Failure } from '../arazzo/failures.js';
 import type { JsonObject } from '../arazzo/model.js';
 import { mergeRunOptions } from '../arazzo/options.js';

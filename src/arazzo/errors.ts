@@ -46,3 +46,11 @@ export class ArazzoConditionError extends ArazzoError {
     this.position = position;
   }
 }
+
+/** A request that cannot be built: a missing path parameter, a value that would alter the path, a header with CR/LF. */
+export class ArazzoRequestError extends ArazzoError {
+  constructor(message: string, details?: Record<string, unknown>) {
+    super('ARAZZO_REQUEST', message, details);
+    this.name = 'ArazzoRequestError';
+  }
+}

@@ -5,7 +5,7 @@
  */
 import type { WorkflowHandle } from '@temporalio/client';
 import type { JsonObject } from '../arazzo/model.js';
-import { statusQuery, type RunStatus } from '../workflows/messages.js';
+import { statusQuery, type RunStatus } from '../contract/index.js';
 import { summariseFailure, type FailureSummary } from './failure.js';
 import type { CliContext } from './output.js';
 import { formatDuration } from './output.js';

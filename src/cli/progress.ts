@@ -2,7 +2,7 @@
  * One line that says where a run is, from its `status` query: phase, current step and poll
  * count, the jobs and their statuses, elapsed time and the next poll.
  */
-import type { RunStatus } from '../workflows/messages.js';
+import type { RunStatus } from '../contract/index.js';
 import { formatDuration } from './output.js';
 
 export interface ProgressLine {

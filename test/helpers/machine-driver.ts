@@ -6,7 +6,6 @@ import {
   afterCall,
   afterCallError,
   afterWorkflow,
-  describeRequest,
   startRun,
   type Move,
   type RunState,
@@ -14,7 +13,7 @@ import {
 } from '../../src/arazzo/machine/index.js';
 import type { JsonObject, JsonValue } from '../../src/arazzo/model.js';
 import type { ExecutionPlan } from '../../src/arazzo/plan.js';
-import type { HttpRequestSpec } from '../../src/arazzo/request.js';
+import { describeRequest, type HttpRequestSpec } from '../../src/arazzo/request/index.js';
 
 export interface Exchange {
   stepId: string;

@@ -10,7 +10,7 @@ import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { startStack, type Stack } from '../helpers/stack.js';
 import type { ConnectionState, Scenario } from '../../simulator/types.js';
-import { cancelSignal } from '../../src/workflows/messages.js';
+import { cancelSignal } from '../../src/contract/index.js';
 import { Failure } from '../../src/arazzo/failures.js';
 
 let stack: Stack;

@@ -8,7 +8,7 @@ import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import { startStack, type Stack } from '../helpers/stack.js';
 import type { Scenario } from '../../simulator/types.js';
-import { cancelSignal, statusQuery } from '../../src/workflows/messages.js';
+import { cancelSignal, statusQuery } from '../../src/contract/index.js';
 import { Failure } from '../../src/arazzo/failures.js';
 
 let stack: Stack;

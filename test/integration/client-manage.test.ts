@@ -6,7 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { ClientFailureLabel } from '../../src/cli/failure.js';
 import { runCli } from '../../src/cli/main.js';
-import { statusQuery } from '../../src/workflows/messages.js';
+import { statusQuery } from '../../src/contract/index.js';
 import { startStack, type Stack } from '../helpers/stack.js';
 import type { Scenario } from '../../simulator/types.js';
 

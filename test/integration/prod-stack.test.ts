@@ -18,7 +18,7 @@ import { startSimulator, type Simulator } from '../../simulator/server.js';
 import type { Scenario } from '../../simulator/types.js';
 import { startProdStack, type ProdStack, type StackWorker } from '../../src/prod-stack/prod-stack.js';
 import { serverVersion } from '../../src/prod-stack/temporal-server.js';
-import { cancelSignal } from '../../src/workflows/messages.js';
+import { cancelSignal } from '../../src/contract/index.js';
 import { catalogFolder, seedsFolder } from '../helpers/stack.js';
 
 const enabled = process.env.ARAZZO_TEST_PROD_STACK === '1';

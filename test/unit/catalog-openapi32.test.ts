@@ -10,8 +10,8 @@ import { dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { OperationPlan } from '../../src/arazzo/plan.js';
-import { buildHttpRequest } from '../../src/arazzo/request.js';
-import { buildStepRequest } from '../../src/arazzo/machine/step-request.js';
+import { buildHttpRequest } from '../../src/arazzo/request/index.js';
+import { buildStepRequest } from '../../src/arazzo/request/index.js';
 import { buildUrl } from '../../src/activities/exchange.js';
 import {
   buildExecutionPlan,

@@ -22,6 +22,8 @@ describe('Retry-After (RFC 9110: delay-seconds or HTTP-date)', () => {
     ['Tue, 01 Dec 2026 05:00:00 GMT', 0, 0, 1000],
     ['Tue, 01 Dec 2026 04:00:00 GMT', 0, 0, 1000],
     ['Tuesday, 01-Dec-26 05:00:10 GMT', 10_000, 10, 10_000],
+    ['Tue Dec  1 05:00:20 2026', 20_000, 20, 20_000],
+    ['2026-12-01T05:00:20Z', undefined, undefined, undefined],
     ['', undefined, undefined, undefined],
     ['   ', undefined, undefined, undefined],
     ['soon', undefined, undefined, undefined],
@@ -35,6 +37,20 @@ describe('Retry-After (RFC 9110: delay-seconds or HTTP-date)', () => {
       assert.equal(retryAfterMs(value, NOW), activityMs);
     });
   }
+
+  it('an HTTP-date means GMT whatever the process time zone (workflow code replays anywhere)', () => {
+    const zone = process.env.TZ;
+    try {
+      for (const tz of ['America/New_York', 'Asia/Kolkata', 'UTC']) {
+        process.env.TZ = tz;
+        assert.equal(retryAfterDelaySeconds('Tue Dec  1 05:00:20 2026', NOW), 20, tz);
+        assert.equal(retryAfterDelaySeconds('Tue, 01 Dec 2026 05:00:20 GMT', NOW), 20, tz);
+      }
+    } finally {
+      if (zone === undefined) delete process.env.TZ;
+      else process.env.TZ = zone;
+    }
+  });
 
   it('a date a fraction of a second ahead rounds up to a whole second in the machine', () => {
     assert.equal(retryAfterDelayMs('Tue, 01 Dec 2026 05:00:01 GMT', NOW + 200), 800);

@@ -1,6 +1,7 @@
 /**
  * The lint wall around workflow code: importing an HTTP client, a Node built-in or an activity
- * implementation from src/workflows must fail `npm run lint`.
+ * implementation from src/workflows must fail `npm run lint`; the pure core (src/arazzo) also
+ * imports nothing from Temporal or from src/contract.
  */
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -10,16 +11,17 @@ import { ESLint } from 'eslint';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const probe = fileURLToPath(new URL('../../src/workflows/lint-probe.ts', import.meta.url));
+const coreProbe = fileURLToPath(new URL('../../src/arazzo/lint-probe.ts', import.meta.url));
 
-async function lint(source: string): Promise<string[]> {
-  await writeFile(probe, source);
+async function lint(source: string, file = probe): Promise<string[]> {
+  await writeFile(file, source);
   const eslint = new ESLint({ cwd: root });
-  const [result] = await eslint.lintFiles([probe]);
+  const [result] = await eslint.lintFiles([file]);
   return (result?.messages ?? []).map((m) => `${m.ruleId ?? 'fatal'}: ${m.message}`);
 }
 
 describe('lint rules for workflow code', () => {
-  after(() => rm(probe, { force: true }));
+  after(() => Promise.all([rm(probe, { force: true }), rm(coreProbe, { force: true })]));
 
   it('rejects got in a workflow file', async () => {
     const messages = await lint("import got from 'got';\nexport const x = got;\n");
@@ -59,6 +61,25 @@ describe('lint rules for workflow code', () => {
     assert.ok(
       messages.some((m) => m.includes('no-restricted-properties')),
       messages.join('\n'),
+    );
+  });
+
+  it('rejects Temporal and the contract in the pure core', async () => {
+    const sdk = await lint(
+      "import { sleep } from '@temporalio/workflow';\nexport const x = sleep;\n",
+      coreProbe,
+    );
+    assert.ok(
+      sdk.some((m) => m.includes('no-restricted-imports') && m.includes('SDK-free')),
+      sdk.join('\n'),
+    );
+    const contract = await lint(
+      "import type { CallInput } from '../contract/index.js';\nexport type X = CallInput;\n",
+      coreProbe,
+    );
+    assert.ok(
+      contract.some((m) => m.includes('no-restricted-imports') && m.includes('src/contract')),
+      contract.join('\n'),
     );
   });
 });

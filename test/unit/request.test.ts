@@ -3,9 +3,9 @@ import { describe, it } from 'node:test';
 import { ArazzoError } from '../../src/arazzo/errors.js';
 import type { JsonValue, ParameterLocation } from '../../src/arazzo/model.js';
 import type { OperationParameter, OperationPlan } from '../../src/arazzo/plan.js';
-import { buildHttpRequest } from '../../src/arazzo/request.js';
-import type { HttpRequestSpec } from '../../src/arazzo/request.js';
-import { ArazzoRequestError } from '../../src/arazzo/request-errors.js';
+import { buildHttpRequest } from '../../src/arazzo/request/index.js';
+import type { HttpRequestSpec } from '../../src/arazzo/request/index.js';
+import { ArazzoRequestError } from '../../src/arazzo/errors.js';
 
 function operation(
   path: string,

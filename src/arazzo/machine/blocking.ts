@@ -11,6 +11,7 @@
  */
 import { getByPointer } from '../json-pointer.js';
 import type { JsonValue } from '../model.js';
+import { isActiveStatus } from './resources.js';
 import type { AdoptRequest } from './state.js';
 
 /** The newest active resource in a lookup response, or undefined when none is active. */
@@ -27,11 +28,7 @@ export function activeResourceIn(
     const status = getByPointer(item, adopt.statusPointer);
     const id = getByPointer(item, adopt.idPointer);
     if (!status.ok || typeof status.value !== 'string' || !id.ok) continue;
-    // Unknown statuses count as active when terminal ones are declared (Airbyte added `queued`).
-    const terminal = adopt.terminalStatuses ?? [];
-    const active =
-      terminal.length > 0 ? !terminal.includes(status.value) : adopt.activeStatuses.includes(status.value);
-    if (active) return { id: id.value, status: status.value };
+    if (isActiveStatus(status.value, adopt)) return { id: id.value, status: status.value };
   }
   return undefined;
 }

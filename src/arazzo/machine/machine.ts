@@ -7,28 +7,15 @@
 import { extensionValue, RUN_OPTIONS_EXTENSION } from '../extensions.js';
 import type { ExpressionContext } from '../context.js';
 import { evaluateCriteria } from '../criteria/index.js';
-import { evaluateExpression, resolveValue } from '../expressions/index.js';
 import { Failure } from '../failures.js';
 import { retryAfterDelaySeconds } from '../http-text.js';
-import { getByPointer } from '../json-pointer.js';
-import type { FailureAction, JsonObject, JsonValue, Step, SuccessAction, Workflow } from '../model.js';
+import type { FailureAction, JsonObject, Step, SuccessAction, Workflow } from '../model.js';
 import type { ExecutionPlan, OperationPlan } from '../plan.js';
-import type { HttpRequestSpec } from '../request.js';
+import { buildAdoptRequest, buildStepRequest, requestView, resolveStepParameters } from '../request/index.js';
 import { firstMatchingAction, mergeActions } from './actions.js';
-import type {
-  Move,
-  RunState,
-  StepResponse,
-  TrackedResource,
-  WorkflowOutcome,
-  WorkflowPurpose,
-} from './state.js';
-import {
-  buildExtensionRequest,
-  buildStepRequest,
-  requestView,
-  resolveStepParameters,
-} from './step-request.js';
+import { trackResources } from './resources.js';
+import { contextFor, evaluateOutputs } from './run-context.js';
+import type { Move, RunState, StepResponse, WorkflowOutcome, WorkflowPurpose } from './state.js';
 
 export interface Transition {
   state: RunState;
@@ -51,42 +38,6 @@ function currentWorkflow(plan: ExecutionPlan, state: RunState): Workflow {
 function operationFor(plan: ExecutionPlan, workflowId: string, stepId: string): OperationPlan | undefined {
   const key = plan.stepOperations[`${workflowId}/${stepId}`];
   return key === undefined ? undefined : plan.operations[key];
-}
-
-/** The expression context of the run, plus the exchange being judged. */
-export function contextFor(
-  plan: ExecutionPlan,
-  state: RunState,
-  exchange: Pick<ExpressionContext, 'request' | 'response' | 'outputs'> = {},
-): ExpressionContext {
-  const sourceDescriptions: NonNullable<ExpressionContext['sourceDescriptions']> = {};
-  for (const [name, url] of Object.entries(plan.sourceUrls)) sourceDescriptions[name] = { url, names: [] };
-  return {
-    inputs: state.inputs,
-    steps: state.steps,
-    workflows: state.workflows,
-    sourceDescriptions,
-    ...(typeof plan.document.$self === 'string' ? { self: plan.document.$self } : {}),
-    components: (plan.document.components ?? {}) as unknown as JsonObject,
-    ...exchange,
-  };
-}
-
-/** Evaluates an outputs map; an output that cannot be resolved (its step never ran) is absent, not an error. */
-export function evaluateOutputs(
-  outputs: Record<string, string> | undefined,
-  context: ExpressionContext,
-): JsonObject {
-  const result: JsonObject = {};
-  for (const [name, expression] of Object.entries(outputs ?? {})) {
-    try {
-      const value = evaluateExpression(expression, context);
-      if (value.ok) result[name] = value.value;
-    } catch {
-      // A syntax error was reported by validation before the run; here it just leaves the output absent.
-    }
-  }
-  return result;
 }
 
 function fail(
@@ -229,51 +180,9 @@ function enterStep(
   const request = buildStepRequest(plan, workflow, step, operation, context);
   if (!request.ok)
     return fail(next, Failure.stepError, `step ${stepId}: ${request.field}: ${request.message}`, stepId);
-
-  const adoptSpec = operation.resource?.adopt;
-  let adopt: Extract<Move, { type: 'call' }>['adopt'];
-  if (adoptSpec && operation.resource) {
-    const lookupOperation = plan.operations[adoptSpec.operation];
-    const lookup =
-      lookupOperation &&
-      buildExtensionRequest(lookupOperation, adoptSpec.parameters, {
-        ...context,
-        request: requestView(request.value),
-      });
-    if (lookup?.ok) {
-      // The candidate fields that must equal ours (`/jobType` = the job type we ask for), resolved
-      // against the create request so a reset is never adopted as our sync.
-      const match: Record<string, JsonValue> = {};
-      for (const [pointer, expression] of Object.entries(adoptSpec.match ?? {})) {
-        const value = resolveValue(expression, { ...context, request: requestView(request.value) });
-        if (!value.ok) {
-          return fail(
-            next,
-            Failure.stepError,
-            `step ${stepId}: adopt.match["${pointer}"]: ${value.reason}`,
-            stepId,
-          );
-        }
-        match[pointer] = value.value;
-      }
-      const settle = plan.options.createSettleSeconds;
-      adopt = {
-        lookup: lookup.value,
-        itemsPointer: adoptSpec.itemsPointer,
-        idPointer: operation.resource.idPointer,
-        statusPointer: operation.resource.statusPointer,
-        activeStatuses: operation.resource.activeStatuses,
-        terminalStatuses: operation.resource.terminalStatuses,
-        conflictStatuses: adoptSpec.conflictStatuses,
-        onConflict: plan.options.onConflict,
-        ...(adoptSpec.createdAtPointer ? { createdAtPointer: adoptSpec.createdAtPointer } : {}),
-        ...(adoptSpec.match ? { match } : {}),
-        ...(adoptSpec.conflictMatch ? { conflictMatch: adoptSpec.conflictMatch } : {}),
-        ...(adoptSpec.unorderedFallback ? { unorderedFallback: adoptSpec.unorderedFallback } : {}),
-        ...(typeof settle === 'number' && settle > 0 ? { settleSeconds: settle } : {}),
-      };
-    }
-  }
+  const adopt = buildAdoptRequest(plan, operation, request.value, context);
+  if (!adopt.ok)
+    return fail(next, Failure.stepError, `step ${stepId}: ${adopt.field}: ${adopt.message}`, stepId);
 
   return {
     state: { ...next, current: { stepId, request: request.value } },
@@ -284,7 +193,7 @@ function enterStep(
       delaySeconds,
       reason,
       visit,
-      ...(adopt ? { adopt } : {}),
+      ...(adopt.value ? { adopt: adopt.value } : {}),
     },
     notes: [],
   };
@@ -335,106 +244,6 @@ function gotoStep(plan: ExecutionPlan, state: RunState, targetStepId: string): T
   if (!step || previousVisits === 0) return enterStep(plan, state, targetStepId, 'step', 0);
   // Going back to a step that already ran is a poll: wait before asking again.
   return enterStep(plan, state, targetStepId, 'poll', pollDelaySeconds(plan, step, previousVisits));
-}
-
-/** Updates tracked resources from a response, and starts tracking one the step created. */
-function trackResources(
-  plan: ExecutionPlan,
-  state: RunState,
-  stepId: string,
-  operation: OperationPlan | undefined,
-  response: StepResponse,
-  context: ExpressionContext,
-): { resources: TrackedResource[]; notes: string[] } {
-  const notes: string[] = [];
-  const statusOf = (spec: { statusPointer: string }) => {
-    const status = getByPointer(response.body, spec.statusPointer);
-    return status.ok && typeof status.value === 'string' ? status.value : undefined;
-  };
-  const resources = state.resources.map((resource) => {
-    const spec = plan.operations[resource.operation]?.resource;
-    if (!spec) return resource;
-    const id = getByPointer(response.body, spec.idPointer);
-    if (!id.ok || JSON.stringify(id.value) !== JSON.stringify(resource.id)) return resource;
-    const status = statusOf(spec);
-    if (status === undefined) return resource;
-    return { ...resource, status, seenBy: stepId, terminal: spec.terminalStatuses.includes(status) };
-  });
-
-  const spec = operation?.resource;
-  if (spec && operation && response.statusCode >= 200 && response.statusCode < 300) {
-    const id = getByPointer(response.body, spec.idPointer);
-    if (id.ok) {
-      const status = statusOf(spec);
-      const cancelOperation = spec.cancel && plan.operations[spec.cancel.operation];
-      const cancel =
-        cancelOperation && spec.cancel
-          ? buildExtensionRequest(cancelOperation, spec.cancel.parameters, context)
-          : undefined;
-      if (cancel && !cancel.ok)
-        notes.push(`step ${stepId}: cannot build the cancel request: ${cancel.message}`);
-      const readOperation = spec.read && plan.operations[spec.read.operation];
-      const read =
-        readOperation && spec.read
-          ? buildExtensionRequest(readOperation, spec.read.parameters, context)
-          : undefined;
-      if (read && !read.ok) notes.push(`step ${stepId}: cannot build the read request: ${read.message}`);
-      const tracked: TrackedResource = {
-        kind: spec.kind,
-        stepId,
-        operation: operation.key,
-        id: id.value,
-        ...(status ? { status } : {}),
-        terminal: status !== undefined && spec.terminalStatuses.includes(status),
-        ...(cancel?.ok ? { cancel: cancel.value } : {}),
-        ...(read?.ok ? { read: read.value } : {}),
-        ...(response.adopted ? { adopted: response.adopted.reason } : {}),
-      };
-      if (response.adopted) {
-        notes.push(
-          `step ${stepId}: adopted existing ${spec.kind} ${JSON.stringify(id.value)} (${response.adopted.reason})`,
-        );
-      }
-      const others = resources.filter((r) => !sameResource(r, operation.key, id.value));
-      resources.splice(0, resources.length, ...others, tracked);
-    }
-  }
-
-  // A read of a resource this run did not create (wait-for-job): tracked for the failure policy, never cancelled.
-  const observedKey = operation?.observes;
-  const observedSpec = observedKey === undefined ? undefined : plan.operations[observedKey]?.resource;
-  if (observedKey && observedSpec && response.statusCode >= 200 && response.statusCode < 300) {
-    const id = getByPointer(response.body, observedSpec.idPointer);
-    if (id.ok && !resources.some((r) => sameResource(r, observedKey, id.value))) {
-      const status = statusOf(observedSpec);
-      resources.push({
-        kind: observedSpec.kind,
-        stepId,
-        operation: observedKey,
-        id: id.value,
-        ...(status ? { status } : {}),
-        terminal: status !== undefined && observedSpec.terminalStatuses.includes(status),
-      });
-    }
-  }
-  for (const resource of resources) {
-    const rspec = plan.operations[resource.operation]?.resource;
-    if (
-      rspec &&
-      resource.status !== undefined &&
-      !resource.terminal &&
-      !rspec.activeStatuses.includes(resource.status)
-    ) {
-      notes.push(
-        `${resource.kind} ${String(resource.id)} reports unknown status '${resource.status}': treated as still running`,
-      );
-    }
-  }
-  return { resources, notes };
-}
-
-function sameResource(resource: TrackedResource, operation: string, id: JsonValue): boolean {
-  return resource.operation === operation && JSON.stringify(resource.id) === JSON.stringify(id);
 }
 
 /** Seconds from a `Retry-After` header (delay-seconds or HTTP-date), if any. */
@@ -670,87 +479,6 @@ export function afterWorkflow(plan: ExecutionPlan, state: RunState, outcome: Wor
       return onStepSuccess(plan, next, step, contextFor(plan, next, { outputs: outcome.outputs }), []);
     }
   }
-}
-
-/**
- * Resources created by this run that were last seen still active and were not cancelled yet.
- * With `ownOnly`, a resource attached to after a conflict (Airbyte: a sync that was already
- * running, maybe a scheduled one) is not ours to cancel: it is left out unless `cancelAdopted`.
- * A resource found again after an unknown outcome is ours (the lookup only takes one created
- * after our request went out, of our type).
- */
-export function cancellableResources(
-  state: RunState,
-  policy: { ownOnly: boolean; cancelAdopted: boolean } = { ownOnly: false, cancelAdopted: true },
-): TrackedResource[] {
-  return state.resources.filter(
-    (r) =>
-      !r.terminal &&
-      !r.cancelSent &&
-      r.cancel !== undefined &&
-      !(policy.ownOnly && !policy.cancelAdopted && r.adopted === 'conflict'),
-  );
-}
-
-/**
- * Feeds the answer of the read sent right before a cancel: the resource's status as it is now.
- * Returns the updated state and whether the resource still runs (so the cancel may be sent).
- * An answer without a readable status counts as still running (the cancel is then sent as before).
- */
-export function observeBeforeCancel(
-  plan: ExecutionPlan,
-  state: RunState,
-  resource: TrackedResource,
-  response: StepResponse,
-): { state: RunState; stillActive: boolean } {
-  const spec = plan.operations[resource.operation]?.resource;
-  if (!spec || response.statusCode < 200 || response.statusCode > 299) return { state, stillActive: true };
-  const status = getByPointer(response.body, spec.statusPointer);
-  if (!status.ok || typeof status.value !== 'string') return { state, stillActive: true };
-  const terminal = spec.terminalStatuses.includes(status.value);
-  const updated: RunState = {
-    ...state,
-    resources: state.resources.map((r) =>
-      sameResource(r, resource.operation, resource.id)
-        ? { ...r, status: status.value as string, terminal }
-        : r,
-    ),
-  };
-  return { state: updated, stillActive: !terminal };
-}
-
-/** Marks a resource's cancel request as sent (it is never sent twice). */
-export function markCancelSent(
-  state: RunState,
-  resource: TrackedResource,
-  response?: StepResponse,
-  plan?: ExecutionPlan,
-): RunState {
-  return {
-    ...state,
-    resources: state.resources.map((r) => {
-      if (!sameResource(r, resource.operation, resource.id)) return r;
-      let updated: TrackedResource = { ...r, cancelSent: true };
-      const spec = plan?.operations[r.operation]?.resource;
-      if (response && spec) {
-        const status = getByPointer(response.body, spec.statusPointer);
-        if (status.ok && typeof status.value === 'string') {
-          updated = {
-            ...updated,
-            status: status.value,
-            terminal: spec.terminalStatuses.includes(status.value),
-          };
-        }
-      }
-      return updated;
-    }),
-  };
-}
-
-/** The request of a move, resolved for display (used by status queries and tests). */
-export function describeRequest(request: HttpRequestSpec): string {
-  const query = request.query.map(([k, v]) => `${k}=${v}`).join('&');
-  return `${request.method} ${request.path}${query ? `?${query}` : ''}`;
 }
 
 /**

@@ -3,7 +3,7 @@
  * Airbyte job and ends through the document's own path, with the reason recorded); `--temporal`
  * requests a Temporal cancellation instead (the run cancels the job, then ends Canceled).
  */
-import { cancelSignal } from '../../workflows/messages.js';
+import { cancelSignal } from '../../contract/index.js';
 import { connectionHelp, connectionOptions, expectPositionals, helpOption, jsonOption } from '../args.js';
 import type { ClientCommand } from '../command.js';
 import { describeRun } from '../describe-run.js';

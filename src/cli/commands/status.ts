@@ -1,7 +1,7 @@
 /** `arazzo-temporal status <workflowId>`: where a run is, from Temporal and from the run itself. */
 import type { WorkflowExecutionDescription } from '@temporalio/client';
 import type { JsonObject } from '../../arazzo/model.js';
-import { statusQuery, type RunStatus } from '../../workflows/messages.js';
+import { statusQuery, type RunStatus } from '../../contract/index.js';
 import { connectionHelp, connectionOptions, expectPositionals, helpOption, jsonOption } from '../args.js';
 import type { ClientCommand } from '../command.js';
 import { describeRun } from '../describe-run.js';

@@ -10,7 +10,7 @@ import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 import { CancelledFailure } from '@temporalio/common';
 import { createPrng } from '../../../simulator/prng.js';
 import { startSimulator } from '../../../simulator/server.js';
-import { cancelSignal } from '../../../src/workflows/messages.js';
+import { cancelSignal } from '../../../src/contract/index.js';
 import { useTestTemporal } from '../../helpers/temporal.js';
 import {
   allSecrets,

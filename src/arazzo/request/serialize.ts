@@ -7,10 +7,10 @@
  * inputs and earlier responses, so a value must never be able to change which path is called,
  * smuggle a header line, or add query parameters of its own.
  */
-import { decodePercentLenient, hasControlCharacter } from './http-text.js';
-import type { JsonValue, ParameterLocation } from './model.js';
-import type { OperationParameter, OperationPlan } from './plan.js';
-import { ArazzoRequestError } from './request-errors.js';
+import { decodePercentLenient, hasControlCharacter } from '../http-text.js';
+import type { JsonValue, ParameterLocation } from '../model.js';
+import type { OperationParameter, OperationPlan } from '../plan.js';
+import { ArazzoRequestError } from '../errors.js';
 
 /** One parameter value as a step supplies it; `in` may be omitted when the operation defines the name once. */
 export interface RequestParameterInput {

@@ -16,7 +16,7 @@ import type {
 } from '../model.js';
 import { isReusable } from '../model.js';
 import type { ExecutionPlan, OperationParameter, OperationPlan } from '../plan.js';
-import { buildHttpRequest, type HttpRequestSpec } from '../request.js';
+import { buildHttpRequest, type HttpRequestSpec } from './serialize.js';
 
 export type Built<T> = { ok: true; value: T } | { ok: false; message: string; field: string };
 

@@ -1,0 +1,35 @@
+export {
+  childWorkflowId,
+  reservedArgumentProblem,
+  resumeRun,
+  type CarriedRunData,
+  type RunStart,
+} from './arguments.js';
+export { cancelVerdict, pollNow, recordCancelRequest } from './cancel.js';
+export {
+  afterBlockingCheck,
+  blockingCheckLabel,
+  blockingDelaySeconds,
+  type Blocking,
+  type BlockingCheck,
+} from './conflict-wait.js';
+export {
+  deadlineFailure,
+  expiredDeadline,
+  planWait,
+  runDeadlines,
+  type RunDeadlines,
+  type WaitPlan,
+} from './deadlines.js';
+export {
+  blockingCheckDetails,
+  callDetails,
+  changedResources,
+  completedDetails,
+  waitingDetails,
+  waitReason,
+} from './details.js';
+export { runsAsLocalActivity } from './dispatch.js';
+export { endingOf, internalFailure, type RunFailure } from './ending.js';
+export { EVENTS_PER_LOCAL_CALL, shouldContinueAsNew } from './history-budget.js';
+export { projectStatus, type RunStatus, type RunView } from './status-projection.js';
