@@ -7,7 +7,7 @@ import { existsSync, statSync } from 'node:fs';
 import { delimiter, join, resolve } from 'node:path';
 import type { ClientConnectConfig } from '@temporalio/envconfig';
 import type { RunOptions } from './arazzo/plan.js';
-import { parseRunOptions } from './catalog/index.js';
+import { checkRunOptions } from './arazzo/options.js';
 import type { RemoteSettings } from './catalog/index.js';
 import { projectRoot } from './dev-server/temporal-cli.js';
 import { DEFAULT_ADDRESS, resolveTemporalSettings, TemporalSettingError } from './temporal-settings.js';
@@ -174,7 +174,7 @@ export function loadWorkerConfig(
   let runOptionDefaults: Partial<RunOptions> = {};
   if (env.ARAZZO_RUN_OPTIONS) {
     try {
-      const parsed = parseRunOptions(JSON.parse(env.ARAZZO_RUN_OPTIONS));
+      const parsed = checkRunOptions(JSON.parse(env.ARAZZO_RUN_OPTIONS));
       for (const problem of parsed.problems) errors.push(`ARAZZO_RUN_OPTIONS: ${problem.message}`);
       runOptionDefaults = parsed.options;
     } catch {

@@ -18,7 +18,7 @@ import { formatJsonPath } from './json-path.js';
 import type { OpenApiOperation } from './openapi-operations.js';
 import { resolveStepOperation } from './resolve-operation.js';
 import { parseResourceSpec, RESOURCE_EXTENSION } from './resource-spec.js';
-import { parseRunOptions, RUN_OPTIONS_KEY } from './run-options.js';
+import { checkRunOptions, RUN_OPTIONS_KEY } from '../arazzo/options.js';
 
 const DEPRECATED = 'arazzo/extension-deprecated';
 
@@ -45,7 +45,7 @@ export function checkExtensions(ctx: CheckContext): void {
         preferKey: true,
         ...ids,
       });
-    for (const problem of parseRunOptions(found.value).problems) {
+    for (const problem of checkRunOptions(found.value).problems) {
       ctx.reporter.error('arazzo/run-options-invalid', problem.message, {
         segments: [...segments, found.key, ...(problem.key !== undefined ? [problem.key] : [])],
         preferKey: problem.key !== undefined,

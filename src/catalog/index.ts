@@ -13,8 +13,6 @@ export type { Catalog, CatalogOptions, CatalogWorkflow } from './catalog.js';
 export { isArazzoFileName, loadCatalog } from './catalog.js';
 export type { PreparedInputs } from './inputs.js';
 export { INPUTS_FILE, prepareInputs } from './inputs.js';
-export type { RunOptionProblem } from './run-options.js';
-export { layerRunOptions, parseRunOptions, RUN_OPTIONS_KEY } from './run-options.js';
 export { CREDENTIALS_EXTENSION, sourceCredentialProfiles } from './credentials.js';
 export { RESOURCE_EXTENSION, operationKey } from './resource-spec.js';
 export { CatalogError } from './errors.js';

@@ -11,7 +11,7 @@ import { declaredInputs } from './inputs-schema.js';
 import { compileInputsValidator } from './inputs-validator.js';
 import { isRecord } from './openapi-refs.js';
 import { legacyExtensionName } from '../arazzo/extensions.js';
-import { parseRunOptions, RUN_OPTIONS_KEY } from './run-options.js';
+import { checkRunOptions, RUN_OPTIONS_KEY } from '../arazzo/options.js';
 
 /** Inputs ready for a run, or why they were refused. */
 export type PreparedInputs =
@@ -65,7 +65,7 @@ export function prepareInputs(
   // The old key (x-arazzo-temporal) is still read; the current one wins when both are given.
   const { [RUN_OPTIONS_KEY]: current, [legacyExtensionName(RUN_OPTIONS_KEY)]: legacy, ...rest } = data;
   const rawOptions = current ?? legacy;
-  const parsedOptions = parseRunOptions(rawOptions);
+  const parsedOptions = checkRunOptions(rawOptions);
   const diagnostics = parsedOptions.problems.map((p) =>
     problem('inputs/run-options-invalid', p.message, [
       RUN_OPTIONS_KEY,
