@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { NativeConnection } from '@temporalio/worker';
 import { Worker, type WorkerOptions } from '@temporalio/worker';
-import { createHttpActivities, resolveSourceConnections, type SourceToConnect } from './activities/index.js';
+import { createHttpActivities } from './activities/index.js';
 import { createNetworkGot, resolveNetworkSettings, secretsOfNetwork } from './activities/network.js';
 import { createPrepareActivity } from './activities/prepare.js';
 import type { ArazzoActivities } from './arazzo/contract.js';
@@ -19,7 +19,12 @@ import {
   type Catalog,
   type Diagnostic,
 } from './catalog/index.js';
-import type { WorkerConfig } from './config.js';
+import {
+  DEFAULT_NAMESPACE,
+  resolveSourceConnections,
+  type SourceToConnect,
+  type WorkerConfig,
+} from './config/index.js';
 
 /** Worker start refused: the problems, each on its own line. */
 export class WorkerSetupError extends Error {
@@ -111,7 +116,7 @@ export async function createArazzoWorker(
   const { prepareArazzoRun } = createPrepareActivity({ catalog });
   const worker = await Worker.create({
     connection: options.connection,
-    namespace: config.temporal.namespace ?? 'default',
+    namespace: config.temporal.namespace ?? DEFAULT_NAMESPACE,
     taskQueue: config.taskQueue,
     ...(config.workflowBundlePath
       ? { workflowBundle: { codePath: config.workflowBundlePath } }

@@ -8,17 +8,13 @@ import { NativeConnection, Runtime } from '@temporalio/worker';
 import { createRedactor } from './activities/index.js';
 import { describeProxy, resolveNetworkSettings, secretsOfNetwork } from './activities/network.js';
 import { formatDiagnostic } from './catalog/index.js';
-import { loadWorkerConfig, type WorkerConfig } from './config.js';
+import { DEFAULT_NAMESPACE, loadWorkerConfig, secretValues, type WorkerConfig } from './config/index.js';
 import { StructuredLogger } from './logging.js';
 import { createArazzoWorker, WorkerSetupError } from './worker-setup.js';
 
 /** Secrets named by the environment, so log lines can never carry them: proxy passwords too. */
 function environmentSecrets(env: NodeJS.ProcessEnv): string[] {
-  const named = Object.entries(env)
-    .filter(([key, value]) => value && /(SECRET|TOKEN|PASSWORD|API_KEY)$/.test(key))
-    .map(([, value]) => value as string);
-  const proxies = proxySecrets(env);
-  return [...named, ...proxies];
+  return [...secretValues(env), ...proxySecrets(env)];
 }
 
 function proxySecrets(env: NodeJS.ProcessEnv): string[] {
@@ -90,7 +86,7 @@ export async function runWorker(options: RunWorkerOptions = {}): Promise<void> {
     const ready = worker.run();
     logger.info('worker polling', {
       address,
-      namespace: config.temporal.namespace ?? 'default',
+      namespace: config.temporal.namespace ?? DEFAULT_NAMESPACE,
       taskQueue: config.taskQueue,
       workflows,
       bundle: config.workflowBundlePath ?? 'built at start',

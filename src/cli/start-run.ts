@@ -18,6 +18,7 @@ import {
   type OptionsConfig,
   type ParsedArgs,
 } from './args.js';
+import { webUiBase } from '../config/index.js';
 import { resolveTaskQueue } from './connect.js';
 import { CliError } from './errors.js';
 import { inputOptions, readInputs } from './inputs.js';
@@ -47,17 +48,6 @@ export interface StartedRun {
 export function defaultWorkflowId(workflow: string, now = new Date()): string {
   const stamp = now.toISOString().slice(0, 19).replace(/[-:]/g, '').replace('T', '-');
   return `${workflow}-${stamp}-${randomUUID().slice(0, 4)}`;
-}
-
-/**
- * Where the Web UI is: ARAZZO_UI_URL (e.g. http://127.0.0.1:8233), else, for the local dev server
- * on its usual port (what `npm start` runs), the dev server's UI port.
- */
-export function webUiBase(env: NodeJS.ProcessEnv, address: string | undefined): string | undefined {
-  const configured = env.ARAZZO_UI_URL?.trim().replace(/\/+$/, '');
-  if (configured) return configured;
-  if (address && /^(127\.0\.0\.1|localhost):7233$/.test(address)) return 'http://127.0.0.1:8233';
-  return undefined;
 }
 
 /** The Web UI page of a run, when the UI's address is known. */

@@ -3,6 +3,11 @@
  * environment once at worker start. Every problem is collected so a misconfigured worker reports
  * all of them in one go; messages name the variable and never echo a secret.
  */
+import {
+  AIRBYTE_DEFAULT_TIMEOUT_SECONDS,
+  DEFAULT_MAX_BODY_BYTES,
+  GENERIC_DEFAULT_TIMEOUT_SECONDS,
+} from './defaults.js';
 
 /** How requests to one source authenticate. */
 export type SourceAuth =
@@ -33,11 +38,6 @@ export interface SourceToConnect {
 
 export type ConnectionsResult =
   { ok: true; connections: Record<string, SourceConnection> } | { ok: false; errors: string[] };
-
-/** Airbyte's job creation can take 30-130 s under load: a shorter client timeout causes the duplicate-job retries it is known for. */
-const AIRBYTE_DEFAULT_TIMEOUT_SECONDS = 150;
-const GENERIC_DEFAULT_TIMEOUT_SECONDS = 60;
-const DEFAULT_MAX_BODY_BYTES = 256 * 1024;
 
 /**
  * Resolves the connection of every source from the environment.

@@ -6,8 +6,7 @@
  */
 import { existsSync } from 'node:fs';
 import { loadClientConnectConfig, type ClientConnectConfig } from '@temporalio/envconfig';
-
-export const DEFAULT_ADDRESS = '127.0.0.1:7233';
+import { DEFAULT_ADDRESS, DEFAULT_NAMESPACE } from './defaults.js';
 
 /** Everything needed to connect, with where the address came from (for messages). */
 export interface TemporalSettings {
@@ -79,7 +78,7 @@ export function resolveTemporalSettings(env: NodeJS.ProcessEnv, flags: TemporalF
       `${addressFrom === 'default' ? 'TEMPORAL_ADDRESS' : addressFrom}: expected host:port (e.g. ${DEFAULT_ADDRESS}), got '${address}'`,
     );
   }
-  const namespace = (flags.namespace ?? loaded.namespace ?? 'default').trim();
+  const namespace = (flags.namespace ?? loaded.namespace ?? DEFAULT_NAMESPACE).trim();
   if (!namespace)
     throw settingError(
       `${flags.namespace !== undefined ? '--namespace' : 'TEMPORAL_NAMESPACE'}: must not be empty`,

@@ -4,13 +4,24 @@
  * this project's variables. Every problem is reported at once, before anything connects.
  */
 import { existsSync, statSync } from 'node:fs';
-import { delimiter, join, resolve } from 'node:path';
+import { delimiter, resolve } from 'node:path';
 import type { ClientConnectConfig } from '@temporalio/envconfig';
-import type { RunOptions } from './arazzo/plan.js';
-import { checkRunOptions } from './arazzo/options.js';
-import type { RemoteSettings } from './catalog/index.js';
-import { projectRoot } from './dev-server/temporal-cli.js';
-import { DEFAULT_ADDRESS, resolveTemporalSettings, TemporalSettingError } from './temporal-settings.js';
+import type { RunOptions } from '../arazzo/plan.js';
+import { checkRunOptions } from '../arazzo/options.js';
+import type { RemoteSettings } from '../catalog/index.js';
+import {
+  DEFAULT_ADDRESS,
+  DEFAULT_LOG_FORMAT,
+  DEFAULT_LOG_LEVEL,
+  DEFAULT_TASK_QUEUE,
+  defaultCatalogFolder,
+  defaultWorkflowBundle,
+  LOG_LEVELS,
+  type LogLevel,
+} from './defaults.js';
+import { parseSourceOverrides } from './source-overrides.js';
+import { resolveTemporalSettings, TemporalSettingError } from './temporal.js';
+import { parseWorkerTuning, type WorkerTuning } from './worker-tuning.js';
 
 export interface WorkerConfig {
   temporal: ClientConnectConfig;
@@ -28,89 +39,12 @@ export interface WorkerConfig {
   runOptionDefaults: Partial<RunOptions>;
   /** `host:port` for a Prometheus endpoint (ARAZZO_METRICS_ADDRESS); none when absent. */
   metricsAddress?: string;
-  logLevel: 'TRACE' | 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
+  logLevel: LogLevel;
   logFormat: 'json' | 'text';
   /** A prebuilt workflow bundle (`npm run build`), used when present for a fast start. */
   workflowBundlePath?: string;
   /** Worker tuning (ARAZZO_WORKER_OPTIONS, JSON): cache size and concurrency limits. */
   workerTuning: WorkerTuning;
-}
-
-/** The Temporal Worker options an operator may tune; see docs/benchmarks.md for what they change. */
-export interface WorkerTuning {
-  maxCachedWorkflows?: number;
-  maxConcurrentWorkflowTaskExecutions?: number;
-  maxConcurrentActivityTaskExecutions?: number;
-  maxConcurrentLocalActivityExecutions?: number;
-  maxConcurrentWorkflowTaskPolls?: number;
-  maxConcurrentActivityTaskPolls?: number;
-  reuseV8Context?: boolean;
-}
-
-const TUNING_KEYS: Record<keyof WorkerTuning, 'count' | 'boolean'> = {
-  maxCachedWorkflows: 'count',
-  maxConcurrentWorkflowTaskExecutions: 'count',
-  maxConcurrentActivityTaskExecutions: 'count',
-  maxConcurrentLocalActivityExecutions: 'count',
-  maxConcurrentWorkflowTaskPolls: 'count',
-  maxConcurrentActivityTaskPolls: 'count',
-  reuseV8Context: 'boolean',
-};
-
-function parseWorkerTuning(value: string | undefined, errors: string[]): WorkerTuning {
-  if (!value) return {};
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(value);
-  } catch {
-    errors.push('ARAZZO_WORKER_OPTIONS: expected a JSON object such as {"maxCachedWorkflows": 2000}');
-    return {};
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    errors.push('ARAZZO_WORKER_OPTIONS: expected a JSON object');
-    return {};
-  }
-  const tuning: Record<string, unknown> = {};
-  for (const [key, v] of Object.entries(parsed)) {
-    const kind = (TUNING_KEYS as Record<string, 'count' | 'boolean' | undefined>)[key];
-    if (!kind)
-      errors.push(
-        `ARAZZO_WORKER_OPTIONS.${key}: unknown option (known: ${Object.keys(TUNING_KEYS).join(', ')})`,
-      );
-    else if (kind === 'count' && !(Number.isInteger(v) && (v as number) >= 1)) {
-      errors.push(`ARAZZO_WORKER_OPTIONS.${key}: must be a whole number ≥ 1, got ${JSON.stringify(v)}`);
-    } else if (kind === 'boolean' && typeof v !== 'boolean') {
-      errors.push(`ARAZZO_WORKER_OPTIONS.${key}: must be true or false, got ${JSON.stringify(v)}`);
-    } else tuning[key] = v;
-  }
-  return tuning as WorkerTuning;
-}
-
-/** The project's own catalog folder and OpenAPI description of Airbyte. */
-export const defaultCatalogFolder = join(projectRoot, 'arazzo');
-export const bundledAirbyteDescription = join(projectRoot, 'openapi', 'airbyte-openapi.yml');
-export const defaultWorkflowBundle = join(projectRoot, 'dist', 'workflow-bundle.js');
-
-const LOG_LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR'] as const;
-
-function parseSourceOverrides(value: string | undefined, errors: string[]): Record<string, string> {
-  // The bundled Airbyte description serves every document whose Airbyte source is named airbyteApi
-  // (the seeds point at a file that does not exist next to them).
-  const overrides: Record<string, string> = { airbyteApi: bundledAirbyteDescription };
-  for (const entry of (value ?? '')
-    .split(',')
-    .map((e) => e.trim())
-    .filter(Boolean)) {
-    const eq = entry.indexOf('=');
-    const name = entry.slice(0, eq).trim();
-    const location = entry.slice(eq + 1).trim();
-    if (eq <= 0 || !name || !location) {
-      errors.push(`ARAZZO_SOURCE_DESCRIPTIONS: expected name=path-or-url[,name=...], got '${entry}'`);
-      continue;
-    }
-    overrides[name] = /^[a-z][a-z0-9+.-]*:/i.test(location) ? location : resolve(location);
-  }
-  return overrides;
 }
 
 /** ARAZZO_REMOTE_SOURCES (on/off) and ARAZZO_REMOTE_HOSTS (comma-separated hosts, `*.domain`, `*`). */
@@ -152,7 +86,7 @@ export function loadWorkerConfig(
     );
   }
 
-  const taskQueue = env.TEMPORAL_TASK_QUEUE?.trim() || 'arazzo';
+  const taskQueue = env.TEMPORAL_TASK_QUEUE?.trim() || DEFAULT_TASK_QUEUE;
   // ARAZZO_CATALOG replaces the default folder; list `arazzo` in it to keep the project's workflows.
   const catalogFolders: string[] = [];
   const listed = (env.ARAZZO_CATALOG ?? '')
@@ -186,10 +120,12 @@ export function loadWorkerConfig(
   if (metricsAddress && !/^[^\s:/]+:\d{1,5}$/.test(metricsAddress)) {
     errors.push(`ARAZZO_METRICS_ADDRESS: expected host:port (e.g. 127.0.0.1:9464), got '${metricsAddress}'`);
   }
-  const logLevel = (env.ARAZZO_LOG_LEVEL?.trim().toUpperCase() || 'INFO') as WorkerConfig['logLevel'];
+  const logLevel = (env.ARAZZO_LOG_LEVEL?.trim().toUpperCase() ||
+    DEFAULT_LOG_LEVEL) as WorkerConfig['logLevel'];
   if (!LOG_LEVELS.includes(logLevel))
     errors.push(`ARAZZO_LOG_LEVEL: expected one of ${LOG_LEVELS.join(', ')}, got '${env.ARAZZO_LOG_LEVEL}'`);
-  const logFormat = (env.ARAZZO_LOG_FORMAT?.trim().toLowerCase() || 'json') as WorkerConfig['logFormat'];
+  const logFormat = (env.ARAZZO_LOG_FORMAT?.trim().toLowerCase() ||
+    DEFAULT_LOG_FORMAT) as WorkerConfig['logFormat'];
   if (logFormat !== 'json' && logFormat !== 'text')
     errors.push(`ARAZZO_LOG_FORMAT: expected json or text, got '${env.ARAZZO_LOG_FORMAT}'`);
 

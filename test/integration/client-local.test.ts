@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runCli, commands } from '../../src/cli/main.js';
 import { parseInputValue } from '../../src/cli/inputs.js';
-import { webUiBase } from '../../src/cli/start-run.js';
+import { webUiBase } from '../../src/config/index.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const fixtures = join(root, 'test', 'fixtures');

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { startSimulator, type Simulator } from '../../simulator/server.js';
-import { loadWorkerConfig } from '../../src/config.js';
+import { loadWorkerConfig } from '../../src/config/index.js';
 import { freePort, startDevServer } from '../../src/dev-server/dev-server.js';
 import { createArazzoWorker } from '../../src/worker-setup.js';
 import { useTestTemporal } from '../helpers/temporal.js';

@@ -12,7 +12,7 @@ import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import type { Locator, Page } from 'playwright-core';
 import { startDevServer } from '../../src/dev-server/dev-server.js';
-import { loadWorkerConfig } from '../../src/config.js';
+import { loadWorkerConfig } from '../../src/config/index.js';
 import { createArazzoWorker } from '../../src/worker-setup.js';
 import { startSimulator } from '../../simulator/server.js';
 import { catalogFolder } from '../helpers/stack.js';

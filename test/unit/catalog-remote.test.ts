@@ -21,7 +21,7 @@ import {
 } from '../../src/catalog/index.js';
 import type { Diagnostic, RemoteSettings } from '../../src/catalog/index.js';
 import { runCli } from '../../src/cli/main.js';
-import { loadWorkerConfig } from '../../src/config.js';
+import { loadWorkerConfig } from '../../src/config/index.js';
 import { loadWorkerCatalog, WorkerSetupError } from '../../src/worker-setup.js';
 
 const OPENAPI = `openapi: 3.1.0

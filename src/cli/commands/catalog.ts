@@ -8,7 +8,7 @@ import type { ArazzoDocument, JsonValue, Workflow } from '../../arazzo/model.js'
 import type { RunOptions } from '../../arazzo/plan.js';
 import { resolveInputsRef } from '../../catalog/components.js';
 import { isRecord } from '../../catalog/openapi-refs.js';
-import { loadWorkerConfig } from '../../config.js';
+import { loadWorkerConfig } from '../../config/index.js';
 import { WorkerSetupError, loadWorkerCatalog } from '../../worker-setup.js';
 import { expectPositionals, helpOption, jsonOption } from '../args.js';
 import type { LocalCommand } from '../command.js';

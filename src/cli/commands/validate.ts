@@ -1,6 +1,10 @@
 /** `arazzo-temporal validate`: the compiler-style checker of src/cli/validate.ts, with the worker's source overrides. */
-import { resolve } from 'node:path';
-import { bundledAirbyteDescription, loadWorkerConfig, parseRemoteSources } from '../../config.js';
+import {
+  bundledSourceOverrides,
+  loadWorkerConfig,
+  parseRemoteSources,
+  sourceLocation,
+} from '../../config/index.js';
 import { helpOption, jsonOption } from '../args.js';
 import type { LocalCommand } from '../command.js';
 import { UsageError } from '../errors.js';
@@ -39,7 +43,7 @@ Examples:
     const loaded = loadWorkerConfig(ctx.env);
     const sourceOverrides: Record<string, string> = loaded.ok
       ? { ...loaded.config.sourceOverrides }
-      : { airbyteApi: bundledAirbyteDescription };
+      : bundledSourceOverrides();
     const problems: string[] = [];
     const remote = parseRemoteSources(ctx.env, problems);
     if (problems.length > 0) throw new UsageError(problems.join('; '), 'validate');
@@ -48,10 +52,7 @@ Examples:
       const eq = entry.indexOf('=');
       if (eq <= 0 || eq === entry.length - 1)
         throw new UsageError(`--source expects name=path-or-url, got '${entry}'`, 'validate');
-      const location = entry.slice(eq + 1);
-      sourceOverrides[entry.slice(0, eq)] = /^[a-z][a-z0-9+.-]*:/i.test(location)
-        ? location
-        : resolve(location);
+      sourceOverrides[entry.slice(0, eq)] = sourceLocation(entry.slice(eq + 1));
     }
     if (args.positionals.length === 0) throw new UsageError('missing <file or folder>', 'validate');
     return runValidateCommand(args.positionals, {
