@@ -8,12 +8,16 @@ import { fileURLToPath } from 'node:url';
 import type { NativeConnection } from '@temporalio/worker';
 import { Worker, type WorkerOptions } from '@temporalio/worker';
 import { createHttpActivities } from './activities/index.js';
-import { createNetworkGot, resolveNetworkSettings, secretsOfNetwork } from './activities/network.js';
+import {
+  createNetworkGot,
+  resolveNetworkSettings,
+  secretsOfNetwork,
+  type NetworkSettings,
+} from './activities/network.js';
 import { createPrepareActivity } from './activities/prepare.js';
 import type { ArazzoActivities } from './arazzo/contract.js';
 import {
   formatDiagnostic,
-  hasErrors,
   loadCatalog,
   sourceCredentialProfiles,
   type Catalog,
@@ -21,7 +25,9 @@ import {
 } from './catalog/index.js';
 import {
   DEFAULT_NAMESPACE,
+  readWorkerSettings,
   resolveSourceConnections,
+  type SourceConnection,
   type SourceToConnect,
   type WorkerConfig,
 } from './config/index.js';
@@ -43,14 +49,20 @@ export function workflowsPath(): string {
   return existsSync(ts) ? ts : fileURLToPath(new URL('./workflows/index.js', import.meta.url));
 }
 
-/** Loads the catalog and lists every source it needs a connection for. */
-export async function loadWorkerCatalog(
-  config: Pick<WorkerConfig, 'catalogFolders' | 'sourceOverrides' | 'runOptionDefaults'> &
-    Partial<Pick<WorkerConfig, 'remoteSources'>>,
-): Promise<{
+type CatalogSettings = Pick<WorkerConfig, 'catalogFolders' | 'sourceOverrides' | 'runOptionDefaults'> &
+  Partial<Pick<WorkerConfig, 'remoteSources'>>;
+
+/**
+ * Loads the catalog and lists every source its runnable workflows need a connection for. Never
+ * throws: `problems` are the catalog's errors (file:line) or, when it has none, the workflows that
+ * cannot be planned; `diagnostics` are the catalog's when it has errors.
+ */
+export async function readWorkerCatalog(config: CatalogSettings): Promise<{
   catalog: Catalog;
   sources: SourceToConnect[];
   warnings: Diagnostic[];
+  problems: string[];
+  diagnostics: Diagnostic[];
 }> {
   const catalog = await loadCatalog({
     folders: config.catalogFolders,
@@ -58,15 +70,9 @@ export async function loadWorkerCatalog(
     ...(config.remoteSources ? { remote: config.remoteSources } : {}),
     defaults: config.runOptionDefaults,
   });
-  if (hasErrors(catalog.diagnostics)) {
-    const errors = catalog.diagnostics.filter((d) => d.severity === 'error');
-    throw new WorkerSetupError(
-      errors.map((d) => formatDiagnostic(d)),
-      catalog.diagnostics,
-    );
-  }
+  const errors = catalog.diagnostics.filter((d) => d.severity === 'error');
+  const problems = errors.map((d) => formatDiagnostic(d));
   const sources = new Map<string, SourceToConnect>();
-  const problems: string[] = [];
   for (const [workflowId, entry] of catalog.workflows) {
     const profiles = sourceCredentialProfiles(entry.document);
     try {
@@ -81,11 +87,70 @@ export async function loadWorkerCatalog(
         });
       }
     } catch (error) {
-      problems.push(`${entry.file}: workflow ${workflowId}: ${(error as Error).message}`);
+      // A document with errors cannot be planned; its diagnostics already say why.
+      if (errors.length === 0)
+        problems.push(`${entry.file}: workflow ${workflowId}: ${(error as Error).message}`);
     }
   }
-  if (problems.length > 0) throw new WorkerSetupError(problems);
-  return { catalog, sources: [...sources.values()], warnings: catalog.diagnostics };
+  return {
+    catalog,
+    sources: [...sources.values()],
+    warnings: catalog.diagnostics,
+    problems,
+    diagnostics: errors.length > 0 ? catalog.diagnostics : [],
+  };
+}
+
+/** Loads the catalog and lists every source it needs a connection for; throws WorkerSetupError on any problem. */
+export async function loadWorkerCatalog(config: CatalogSettings): Promise<{
+  catalog: Catalog;
+  sources: SourceToConnect[];
+  warnings: Diagnostic[];
+}> {
+  const { catalog, sources, warnings, problems, diagnostics } = await readWorkerCatalog(config);
+  if (problems.length > 0) throw new WorkerSetupError(problems, diagnostics);
+  return { catalog, sources, warnings };
+}
+
+/** Everything a worker needs besides a connection, checked: made by {@link prepareWorker}. */
+export interface PreparedWorker {
+  config: WorkerConfig;
+  catalog: Catalog;
+  warnings: Diagnostic[];
+  connections: Record<string, SourceConnection>;
+  network: NetworkSettings;
+}
+
+/**
+ * Checks the catalog, the sources' connections and the network settings; throws one
+ * WorkerSetupError listing `settingProblems` and every problem found here.
+ */
+async function prepareWithConfig(
+  config: WorkerConfig,
+  env: NodeJS.ProcessEnv,
+  settingProblems: string[],
+): Promise<PreparedWorker> {
+  const { catalog, sources, warnings, problems, diagnostics } = await readWorkerCatalog(config);
+  const connections = resolveSourceConnections(env, sources);
+  const network = resolveNetworkSettings(env);
+  const all = [
+    ...settingProblems,
+    ...problems,
+    ...(connections.ok ? [] : connections.errors),
+    ...(network.ok ? [] : network.errors),
+  ];
+  if (all.length > 0 || !connections.ok || !network.ok) throw new WorkerSetupError(all, diagnostics);
+  return { config, catalog, warnings, connections: connections.connections, network: network.settings };
+}
+
+/**
+ * The one pass before a worker connects: settings, catalog documents (file:line diagnostics) and
+ * every source's connection settings are all read, and every problem is reported in one
+ * WorkerSetupError. Needs no Temporal server.
+ */
+export async function prepareWorker(env: NodeJS.ProcessEnv): Promise<PreparedWorker> {
+  const { config, errors } = readWorkerSettings(env);
+  return prepareWithConfig(config, env, errors);
 }
 
 export interface ArazzoWorkerOptions {
@@ -94,6 +159,8 @@ export interface ArazzoWorkerOptions {
   env?: NodeJS.ProcessEnv;
   /** Extra Worker options (tests shorten shutdown, benchmarks tune concurrency). */
   workerOptions?: Partial<WorkerOptions>;
+  /** What {@link prepareWorker} checked already; prepared from `config` when absent. */
+  prepared?: PreparedWorker;
 }
 
 /** Creates the worker; throws WorkerSetupError listing every problem when it cannot start. */
@@ -101,17 +168,13 @@ export async function createArazzoWorker(
   options: ArazzoWorkerOptions,
 ): Promise<{ worker: Worker; catalog: Catalog; warnings: Diagnostic[] }> {
   const { config } = options;
-  const { catalog, sources, warnings } = await loadWorkerCatalog(config);
-  const env = options.env ?? process.env;
-  const connections = resolveSourceConnections(env, sources);
-  const network = resolveNetworkSettings(env);
-  const problems = [...(connections.ok ? [] : connections.errors), ...(network.ok ? [] : network.errors)];
-  if (!connections.ok || !network.ok) throw new WorkerSetupError(problems);
+  const { catalog, warnings, connections, network } =
+    options.prepared ?? (await prepareWithConfig(config, options.env ?? process.env, []));
 
   const { callOperation } = createHttpActivities({
-    connections: connections.connections,
-    got: createNetworkGot(network.settings),
-    secrets: secretsOfNetwork(network.settings),
+    connections,
+    got: createNetworkGot(network),
+    secrets: secretsOfNetwork(network),
   });
   const { prepareArazzoRun } = createPrepareActivity({ catalog });
   const worker = await Worker.create({

@@ -8,9 +8,9 @@ import { NativeConnection, Runtime } from '@temporalio/worker';
 import { createRedactor } from './activities/index.js';
 import { describeProxy, resolveNetworkSettings, secretsOfNetwork } from './activities/network.js';
 import { formatDiagnostic } from './catalog/index.js';
-import { DEFAULT_NAMESPACE, loadWorkerConfig, secretValues, type WorkerConfig } from './config/index.js';
+import { DEFAULT_NAMESPACE, secretValues, type WorkerConfig } from './config/index.js';
 import { StructuredLogger } from './logging.js';
-import { createArazzoWorker, WorkerSetupError } from './worker-setup.js';
+import { createArazzoWorker, prepareWorker, WorkerSetupError } from './worker-setup.js';
 
 /** Secrets named by the environment, so log lines can never carry them: proxy passwords too. */
 function environmentSecrets(env: NodeJS.ProcessEnv): string[] {
@@ -50,9 +50,9 @@ export interface RunWorkerOptions {
 /** Runs a worker until SIGINT/SIGTERM. Resolves when it has shut down; rejects if it cannot start. */
 export async function runWorker(options: RunWorkerOptions = {}): Promise<void> {
   const env = options.env ?? process.env;
-  const loaded = loadWorkerConfig(env);
-  if (!loaded.ok) throw new WorkerSetupError(loaded.errors);
-  const { config } = loaded;
+  // Every problem (settings, documents, sources) in one refusal, before anything connects.
+  const prepared = await prepareWorker(env);
+  const { config } = prepared;
 
   const redactor = createRedactor(environmentSecrets(env));
   const logger = new StructuredLogger({
@@ -80,7 +80,7 @@ export async function runWorker(options: RunWorkerOptions = {}): Promise<void> {
     ]);
   }
   try {
-    const { worker, catalog, warnings } = await createArazzoWorker({ config, connection, env });
+    const { worker, catalog, warnings } = await createArazzoWorker({ config, connection, env, prepared });
     for (const warning of warnings) logger.warn(formatDiagnostic(warning));
     const workflows = [...catalog.workflows.keys()].sort();
     const ready = worker.run();

@@ -22,12 +22,12 @@ export {
 export type { LogLevel } from './defaults.js';
 export { projectRoot } from './project-root.js';
 export { secretValues } from './secrets.js';
-export { bundledSourceOverrides, parseSourceOverrides, sourceLocation } from './source-overrides.js';
+export { parseSourceOverrides, sourceLocation } from './source-overrides.js';
 export { checkBaseUrl, resolveSourceConnections, sourceEnvName } from './sources.js';
 export type { ConnectionsResult, SourceAuth, SourceConnection, SourceToConnect } from './sources.js';
 export { resolveTemporalSettings, TemporalSettingError } from './temporal.js';
 export type { TemporalFlags, TemporalSettings } from './temporal.js';
-export { loadWorkerConfig, parseRemoteSources } from './worker-settings.js';
+export { loadWorkerConfig, parseRemoteSources, readWorkerSettings } from './worker-settings.js';
 export type { WorkerConfig } from './worker-settings.js';
 export { parseWorkerTuning } from './worker-tuning.js';
 export type { WorkerTuning } from './worker-tuning.js';

@@ -10,16 +10,11 @@ export function sourceLocation(location: string): string {
   return /^[a-z][a-z0-9+.-]*:/i.test(location) ? location : resolve(location);
 }
 
-/** The overrides every reader starts from: the bundled Airbyte description. */
-export function bundledSourceOverrides(): Record<string, string> {
-  // The bundled Airbyte description serves every document whose Airbyte source is named airbyteApi
-  // (the seeds point at a file that does not exist next to them).
-  return { [BUNDLED_SOURCE_NAME]: bundledAirbyteDescription };
-}
-
 /** ARAZZO_SOURCE_DESCRIPTIONS (`name=path-or-url[,name=...]`) over the bundled description; problems go to `errors`. */
 export function parseSourceOverrides(value: string | undefined, errors: string[]): Record<string, string> {
-  const overrides = bundledSourceOverrides();
+  // The bundled Airbyte description serves every document whose Airbyte source is named airbyteApi
+  // (the seeds point at a file that does not exist next to them).
+  const overrides: Record<string, string> = { [BUNDLED_SOURCE_NAME]: bundledAirbyteDescription };
   for (const entry of (value ?? '')
     .split(',')
     .map((e) => e.trim())

@@ -73,6 +73,16 @@ export function parseRemoteSources(env: NodeJS.ProcessEnv, errors: string[]): Re
 export function loadWorkerConfig(
   env: NodeJS.ProcessEnv = process.env,
 ): { ok: true; config: WorkerConfig } | { ok: false; errors: string[] } {
+  const { config, errors } = readWorkerSettings(env);
+  return errors.length > 0 ? { ok: false, errors } : { ok: true, config };
+}
+
+/**
+ * Reads the configuration in one pass and never throws: `config` holds best-effort values (a bad
+ * setting falls back to its default, a missing catalog folder is left out), so the catalog and the
+ * sources can still be checked, and `errors` lists every problem, each naming its variable.
+ */
+export function readWorkerSettings(env: NodeJS.ProcessEnv): { config: WorkerConfig; errors: string[] } {
   const errors: string[] = [];
   let temporal: ClientConnectConfig = { connectionOptions: { address: DEFAULT_ADDRESS } };
   try {
@@ -120,13 +130,13 @@ export function loadWorkerConfig(
   if (metricsAddress && !/^[^\s:/]+:\d{1,5}$/.test(metricsAddress)) {
     errors.push(`ARAZZO_METRICS_ADDRESS: expected host:port (e.g. 127.0.0.1:9464), got '${metricsAddress}'`);
   }
-  const logLevel = (env.ARAZZO_LOG_LEVEL?.trim().toUpperCase() ||
-    DEFAULT_LOG_LEVEL) as WorkerConfig['logLevel'];
-  if (!LOG_LEVELS.includes(logLevel))
+  const givenLevel = env.ARAZZO_LOG_LEVEL?.trim().toUpperCase() || DEFAULT_LOG_LEVEL;
+  const logLevel = LOG_LEVELS.find((level) => level === givenLevel) ?? DEFAULT_LOG_LEVEL;
+  if (logLevel !== givenLevel)
     errors.push(`ARAZZO_LOG_LEVEL: expected one of ${LOG_LEVELS.join(', ')}, got '${env.ARAZZO_LOG_LEVEL}'`);
-  const logFormat = (env.ARAZZO_LOG_FORMAT?.trim().toLowerCase() ||
-    DEFAULT_LOG_FORMAT) as WorkerConfig['logFormat'];
-  if (logFormat !== 'json' && logFormat !== 'text')
+  const givenFormat = env.ARAZZO_LOG_FORMAT?.trim().toLowerCase() || DEFAULT_LOG_FORMAT;
+  const logFormat = givenFormat === 'text' ? 'text' : DEFAULT_LOG_FORMAT;
+  if (logFormat !== givenFormat)
     errors.push(`ARAZZO_LOG_FORMAT: expected json or text, got '${env.ARAZZO_LOG_FORMAT}'`);
 
   let workflowBundlePath: string | undefined;
@@ -141,9 +151,8 @@ export function loadWorkerConfig(
 
   const workerTuning = parseWorkerTuning(env.ARAZZO_WORKER_OPTIONS, errors);
 
-  if (errors.length > 0) return { ok: false, errors };
   return {
-    ok: true,
+    errors,
     config: {
       temporal,
       taskQueue,

@@ -159,6 +159,19 @@ describe('client without a worker', { concurrency: true }, () => {
       assert.equal(report.diagnostics[0]?.code, 'arazzo/goto-target-missing');
     });
 
+    it('honours ARAZZO_SOURCE_DESCRIPTIONS even when an unrelated worker setting is bad', async () => {
+      const env = {
+        ARAZZO_LOG_LEVEL: 'loud',
+        ARAZZO_SOURCE_DESCRIPTIONS: `airbyteApi=${join(fixtures, 'no-such-description.yml')}`,
+      };
+      const moved = await cli(['validate', join(root, 'arazzo')], env);
+      assert.equal(moved.code, 1, moved.out + moved.err);
+      assert.match(moved.out, /no-such-description\.yml/);
+      const bad = await cli(['validate', join(root, 'arazzo')], { ARAZZO_SOURCE_DESCRIPTIONS: 'nameonly' });
+      assert.equal(bad.code, 2);
+      assert.match(bad.err, /ARAZZO_SOURCE_DESCRIPTIONS: expected name=path-or-url/);
+    });
+
     it('asks for files (exit 2) and checks --source', async () => {
       const none = await cli(['validate']);
       assert.equal(none.code, 2);

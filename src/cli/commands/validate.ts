@@ -1,10 +1,5 @@
 /** `arazzo-temporal validate`: the compiler-style checker of src/cli/validate.ts, with the worker's source overrides. */
-import {
-  bundledSourceOverrides,
-  loadWorkerConfig,
-  parseRemoteSources,
-  sourceLocation,
-} from '../../config/index.js';
+import { parseRemoteSources, parseSourceOverrides, sourceLocation } from '../../config/index.js';
 import { helpOption, jsonOption } from '../args.js';
 import type { LocalCommand } from '../command.js';
 import { UsageError } from '../errors.js';
@@ -40,11 +35,9 @@ Examples:
   arazzo-temporal validate my-flow.arazzo.yaml --source airbyteApi=./openapi/airbyte-openapi.yml
 `,
   async run(args, ctx) {
-    const loaded = loadWorkerConfig(ctx.env);
-    const sourceOverrides: Record<string, string> = loaded.ok
-      ? { ...loaded.config.sourceOverrides }
-      : bundledSourceOverrides();
+    // Only the variables validate uses: an unrelated bad worker setting must not change the sources.
     const problems: string[] = [];
+    const sourceOverrides = parseSourceOverrides(ctx.env.ARAZZO_SOURCE_DESCRIPTIONS, problems);
     const remote = parseRemoteSources(ctx.env, problems);
     if (problems.length > 0) throw new UsageError(problems.join('; '), 'validate');
     if (args.flag('offline')) remote.enabled = false;
