@@ -22,12 +22,12 @@ import {
   operationParameters,
   operationRequestBody,
   operationServerUrl,
-} from './openapi-operations.js';
-import type { OpenApiOperation } from './openapi-operations.js';
-import { resolveStepOperation } from './resolve-operation.js';
-import { OBSERVES_EXTENSION, operationKey, parseResourceSpec } from './resource-spec.js';
+} from './openapi/openapi-operations.js';
+import type { OpenApiOperation } from './openapi/openapi-operations.js';
+import { resolveStepOperation } from './openapi/resolve-operation.js';
+import { OBSERVES_EXTENSION, operationKey, parseResourceSpec } from './openapi/resource-spec.js';
 import { checkRunOptions, layerRunOptions, RUN_OPTIONS_KEY } from '../arazzo/options.js';
-import { validateDocument } from './validate.js';
+import { validateDocument } from './checks/validate-document.js';
 
 /** Options for {@link buildExecutionPlan}. */
 export interface PlanOptions {

@@ -13,7 +13,7 @@ import { CatalogError } from './errors.js';
 import { loadArazzoDocument } from './load.js';
 import type { LoadedArazzoDocument } from './load.js';
 import type { RemoteSettings } from './remote.js';
-import { validateDocument } from './validate.js';
+import { validateDocument } from './checks/validate-document.js';
 
 /** Options for {@link loadCatalog}. */
 export interface CatalogOptions {

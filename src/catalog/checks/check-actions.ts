@@ -2,12 +2,12 @@
  * Success and failure actions (workflow-level and per step): Reusable Objects resolve to the
  * right kind of component, and every `goto`/`retry` target exists.
  */
-import type { FailureAction, ReusableObject, SuccessAction, Workflow } from '../arazzo/model.js';
-import { isReusable } from '../arazzo/model.js';
+import type { FailureAction, ReusableObject, SuccessAction, Workflow } from '../../arazzo/model.js';
+import { isReusable } from '../../arazzo/model.js';
 import type { CheckContext } from './check-context.js';
 import { workflowsOf } from './check-context.js';
-import { resolveComponent } from './components.js';
-import { resolveWorkflowReference } from './workflow-reference.js';
+import { resolveComponent } from '../components.js';
+import { resolveWorkflowReference } from '../workflow-reference.js';
 
 type ActionList = Array<SuccessAction | FailureAction | ReusableObject> | undefined;
 

@@ -2,9 +2,9 @@
  * What every semantic check receives: the loaded document (schema-valid), its reporter, and
  * helpers to walk workflows and steps with their JSON paths.
  */
-import type { ArazzoDocument, Step, Workflow } from '../arazzo/model.js';
-import type { LoadedArazzoDocument } from './load.js';
-import type { Reporter } from './reporter.js';
+import type { ArazzoDocument, Step, Workflow } from '../../arazzo/model.js';
+import type { LoadedArazzoDocument } from '../load.js';
+import type { Reporter } from '../reporter.js';
 
 /** Input to a semantic check. The document has passed the schema, so its shape can be trusted. */
 export interface CheckContext {

@@ -4,16 +4,16 @@
  * one step are reported once, naming how many criteria share the problem, so a document that
  * writes one non-strict JSONPath form throughout gets one warning per step, not a wall of them.
  */
-import { checkCriterion, conditionExpressions, parseCondition } from '../arazzo/criteria/index.js';
-import { parseExpression } from '../arazzo/expressions/index.js';
-import type { ExpressionNode } from '../arazzo/expressions/index.js';
-import type { Criterion, Workflow } from '../arazzo/model.js';
+import { checkCriterion, conditionExpressions, parseCondition } from '../../arazzo/criteria/index.js';
+import { parseExpression } from '../../arazzo/expressions/index.js';
+import type { ExpressionNode } from '../../arazzo/expressions/index.js';
+import type { Criterion, Workflow } from '../../arazzo/model.js';
 import { resolveActions } from './check-actions.js';
 import type { CheckContext } from './check-context.js';
 import { workflowsOf } from './check-context.js';
 import { checkReference } from './check-expressions.js';
-import { componentMap } from './components.js';
-import { isRecord } from './openapi-refs.js';
+import { componentMap } from '../components.js';
+import { isRecord } from '../openapi/openapi-refs.js';
 
 /** A criterion and where it was written. */
 interface CriterionAt {

@@ -4,7 +4,7 @@
  */
 import type { CheckContext } from './check-context.js';
 import { workflowsOf } from './check-context.js';
-import { resolveWorkflowReference } from './workflow-reference.js';
+import { resolveWorkflowReference } from '../workflow-reference.js';
 
 /** Reports missing `dependsOn` targets and dependency cycles. */
 export function checkDependsOn(ctx: CheckContext): void {

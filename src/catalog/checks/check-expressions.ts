@@ -2,15 +2,15 @@
  * Runtime expressions in parameter values, request bodies and outputs: each one parses, and what
  * it names exists (steps and their declared outputs, inputs, workflows, sources, components).
  */
-import { collectExpressions } from '../arazzo/expressions/index.js';
-import type { ExpressionNode } from '../arazzo/expressions/index.js';
-import type { JsonValue, Workflow } from '../arazzo/model.js';
-import { isReusable } from '../arazzo/model.js';
+import { collectExpressions } from '../../arazzo/expressions/index.js';
+import type { ExpressionNode } from '../../arazzo/expressions/index.js';
+import type { JsonValue, Workflow } from '../../arazzo/model.js';
+import { isReusable } from '../../arazzo/model.js';
 import type { CheckContext } from './check-context.js';
 import { workflowsOf } from './check-context.js';
-import { componentMap } from './components.js';
-import { declaredInputs } from './inputs-schema.js';
-import { isRecord } from './openapi-refs.js';
+import { componentMap } from '../components.js';
+import { declaredInputs } from '../inputs/inputs-schema.js';
+import { isRecord } from '../openapi/openapi-refs.js';
 
 /** Where an expression is, and the workflow/step whose names it may use. */
 interface Scope {

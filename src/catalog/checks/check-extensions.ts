@@ -10,15 +10,15 @@ import {
   findExtension,
   legacyExtensionName,
   OBSERVES_EXTENSION,
-} from '../arazzo/extensions.js';
+} from '../../arazzo/extensions.js';
 import type { CheckContext } from './check-context.js';
 import { stepsOf, workflowsOf } from './check-context.js';
-import type { Diagnostic } from './diagnostic.js';
-import { formatJsonPath } from './json-path.js';
-import type { OpenApiOperation } from './openapi-operations.js';
-import { resolveStepOperation } from './resolve-operation.js';
-import { parseResourceSpec, RESOURCE_EXTENSION } from './resource-spec.js';
-import { checkRunOptions, RUN_OPTIONS_KEY } from '../arazzo/options.js';
+import type { Diagnostic } from '../diagnostic.js';
+import { formatJsonPath } from '../json-path.js';
+import type { OpenApiOperation } from '../openapi/openapi-operations.js';
+import { resolveStepOperation } from '../openapi/resolve-operation.js';
+import { parseResourceSpec, RESOURCE_EXTENSION } from '../openapi/resource-spec.js';
+import { checkRunOptions, RUN_OPTIONS_KEY } from '../../arazzo/options.js';
 
 const DEPRECATED = 'arazzo/extension-deprecated';
 

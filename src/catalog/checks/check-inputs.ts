@@ -4,7 +4,7 @@
  */
 import type { CheckContext } from './check-context.js';
 import { workflowsOf } from './check-context.js';
-import { compileInputsValidator } from './inputs-validator.js';
+import { compileInputsValidator } from '../inputs/inputs-validator.js';
 
 /** Reports inputs schemas that do not compile. */
 export function checkInputsSchemas(ctx: CheckContext): void {

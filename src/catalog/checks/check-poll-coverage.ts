@@ -4,19 +4,19 @@
  * otherwise a value nobody listed (Airbyte's `queued`) matches no action and the run silently
  * moves on as if the job had finished.
  */
-import type { Criterion, Workflow } from '../arazzo/model.js';
+import type { Criterion, Workflow } from '../../arazzo/model.js';
 import { resolveActions } from './check-actions.js';
 import type { ActionAt } from './check-actions.js';
 import type { CheckContext, StepAt } from './check-context.js';
 import { stepsOf } from './check-context.js';
-import type { Located } from './openapi-refs.js';
-import { child, derefValue, isRecord } from './openapi-refs.js';
-import { successResponseSchema } from './openapi-operations.js';
-import type { OpenApiOperation } from './openapi-operations.js';
-import type { OpenApiDescription } from './openapi-source.js';
+import type { Located } from '../openapi/openapi-refs.js';
+import { child, derefValue, isRecord } from '../openapi/openapi-refs.js';
+import { successResponseSchema } from '../openapi/openapi-operations.js';
+import type { OpenApiOperation } from '../openapi/openapi-operations.js';
+import type { OpenApiDescription } from '../openapi/openapi-source.js';
 import { readFieldTest } from './poll-conditions.js';
-import { resolveStepOperation } from './resolve-operation.js';
-import { pointerToSegments } from './json-path.js';
+import { resolveStepOperation } from '../openapi/resolve-operation.js';
+import { pointerToSegments } from '../json-path.js';
 
 /** Warns about poll loops whose actions do not cover every enum value of the polled field. */
 export function checkPollCoverage(ctx: CheckContext): void {

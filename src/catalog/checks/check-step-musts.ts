@@ -9,12 +9,12 @@
  *   `operationId` MUST be specified using a Runtime Expression (e.g.,
  *   `$sourceDescriptions.<name>.<operationId>`) to avoid ambiguity or potential clashes."
  */
-import type { Parameter, Step } from '../arazzo/model.js';
-import { isReusable } from '../arazzo/model.js';
+import type { Parameter, Step } from '../../arazzo/model.js';
+import { isReusable } from '../../arazzo/model.js';
 import type { CheckContext } from './check-context.js';
 import { stepsOf } from './check-context.js';
-import { resolveComponent } from './components.js';
-import { resolveStepOperation } from './resolve-operation.js';
+import { resolveComponent } from '../components.js';
+import { resolveStepOperation } from '../openapi/resolve-operation.js';
 
 /** An operationId written as `$sourceDescriptions.<name>.<operationId>`. */
 const QUALIFIED_OPERATION_ID = /^\$sourceDescriptions\.[^.]+\..+$/;

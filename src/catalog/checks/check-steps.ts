@@ -3,21 +3,21 @@
  * for operations, parameters and request body agree with the OpenAPI description; for
  * sub-workflows, parameters match the target's inputs.
  */
-import type { Parameter, Workflow } from '../arazzo/model.js';
-import { isReusable } from '../arazzo/model.js';
+import type { Parameter, Workflow } from '../../arazzo/model.js';
+import { isReusable } from '../../arazzo/model.js';
 import type { CheckContext, StepAt } from './check-context.js';
 import { stepsOf } from './check-context.js';
-import { resolveComponent } from './components.js';
-import { declaredInputs } from './inputs-schema.js';
+import { resolveComponent } from '../components.js';
+import { declaredInputs } from '../inputs/inputs-schema.js';
 import {
   contentTypeMatches,
   isIgnoredHeader,
   operationParameters,
   operationRequestBody,
-} from './openapi-operations.js';
-import type { OpenApiOperation } from './openapi-operations.js';
-import { resolveStepOperation } from './resolve-operation.js';
-import { resolveWorkflowReference } from './workflow-reference.js';
+} from '../openapi/openapi-operations.js';
+import type { OpenApiOperation } from '../openapi/openapi-operations.js';
+import { resolveStepOperation } from '../openapi/resolve-operation.js';
+import { resolveWorkflowReference } from '../workflow-reference.js';
 
 /** A parameter after resolving Reusable Objects, with the path it was written at. */
 interface WrittenParameter {

@@ -10,8 +10,8 @@
  * `arazzo/asyncapi-unsupported` and the other 1.1 additions `arazzo/not-supported`, each naming the
  * step, so a document is refused before any request rather than run with a field ignored.
  */
-import type { Parameter } from '../arazzo/model.js';
-import { isReusable } from '../arazzo/model.js';
+import type { Parameter } from '../../arazzo/model.js';
+import { isReusable } from '../../arazzo/model.js';
 import type { CheckContext } from './check-context.js';
 import { stepsOf, workflowsOf } from './check-context.js';
 

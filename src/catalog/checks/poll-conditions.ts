@@ -4,7 +4,7 @@
  * `$response.body#/status == 'running'` (simple). Anything else is "unknown", which makes the
  * poll coverage check stay silent rather than guess.
  */
-import type { Criterion } from '../arazzo/model.js';
+import type { Criterion } from '../../arazzo/model.js';
 
 /** The field (as a JSON Pointer into the response body) and the values a criterion accepts. */
 export interface FieldTest {

@@ -5,9 +5,9 @@
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { arazzoDocumentSchema } from './arazzo-schema.js';
-import type { Diagnostic } from './diagnostic.js';
-import { formatJsonPath, instancePointerToSegments } from './json-path.js';
-import type { ParsedSource } from './parsed-source.js';
+import type { Diagnostic } from '../diagnostic.js';
+import { formatJsonPath, instancePointerToSegments } from '../json-path.js';
+import type { ParsedSource } from '../parsed-source.js';
 
 let compiled: ValidateFunction | undefined;
 

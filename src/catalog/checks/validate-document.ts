@@ -2,7 +2,7 @@
  * Validation of a loaded Arazzo document: load problems, then the schema, then (only for a
  * schema-valid document, whose shape the checks rely on) the semantic and OpenAPI-aware checks.
  */
-import type { ArazzoDocument } from '../arazzo/model.js';
+import type { ArazzoDocument } from '../../arazzo/model.js';
 import { checkActions } from './check-actions.js';
 import type { CheckContext } from './check-context.js';
 import { checkCriteria } from './check-criteria.js';
@@ -15,10 +15,10 @@ import { checkPollCoverage } from './check-poll-coverage.js';
 import { checkStepMusts } from './check-step-musts.js';
 import { checkSteps } from './check-steps.js';
 import { checkVersions } from './check-versions.js';
-import type { Diagnostic } from './diagnostic.js';
-import { sortDiagnostics } from './diagnostic.js';
-import type { LoadedArazzoDocument } from './load.js';
-import { Reporter } from './reporter.js';
+import type { Diagnostic } from '../diagnostic.js';
+import { sortDiagnostics } from '../diagnostic.js';
+import type { LoadedArazzoDocument } from '../load.js';
+import { Reporter } from '../reporter.js';
 import { checkArazzoSchema } from './schema-check.js';
 
 const SEMANTIC_CHECKS: ReadonlyArray<(ctx: CheckContext) => void> = [

@@ -2,9 +2,9 @@
  * Reading a workflow's `inputs` JSON Schema for the names it declares (to check `$inputs.<name>`
  * and sub-workflow parameters), following `$ref` to `#/components/inputs/...`.
  */
-import type { ArazzoDocument, Workflow } from '../arazzo/model.js';
-import { resolveInputsRef } from './components.js';
-import { isRecord } from './openapi-refs.js';
+import type { ArazzoDocument, Workflow } from '../../arazzo/model.js';
+import { resolveInputsRef } from '../components.js';
+import { isRecord } from '../openapi/openapi-refs.js';
 
 /** Declared input names and the required ones; `open` when the schema cannot be read fully. */
 export interface DeclaredInputs {

@@ -6,8 +6,8 @@
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import type { ValidateFunction } from 'ajv';
 import addFormatsPlugin from 'ajv-formats';
-import type { ArazzoDocument, Workflow } from '../arazzo/model.js';
-import { componentMap } from './components.js';
+import type { ArazzoDocument, Workflow } from '../../arazzo/model.js';
+import { componentMap } from '../components.js';
 
 // ajv-formats is CommonJS; under NodeNext its default export arrives wrapped.
 const addFormats = ((addFormatsPlugin as unknown as { default?: unknown }).default ?? addFormatsPlugin) as (

@@ -3,15 +3,15 @@
  * schema's defaults applied (the seeds default `jobType` to `sync`).
  */
 import type { ErrorObject } from 'ajv';
-import type { ArazzoDocument, JsonObject, Workflow } from '../arazzo/model.js';
-import type { RunOptions } from '../arazzo/plan.js';
-import type { Diagnostic } from './diagnostic.js';
-import { formatJsonPath, instancePointerToSegments } from './json-path.js';
+import type { ArazzoDocument, JsonObject, Workflow } from '../../arazzo/model.js';
+import type { RunOptions } from '../../arazzo/plan.js';
+import type { Diagnostic } from '../diagnostic.js';
+import { formatJsonPath, instancePointerToSegments } from '../json-path.js';
 import { declaredInputs } from './inputs-schema.js';
 import { compileInputsValidator } from './inputs-validator.js';
-import { isRecord } from './openapi-refs.js';
-import { legacyExtensionName } from '../arazzo/extensions.js';
-import { checkRunOptions, RUN_OPTIONS_KEY } from '../arazzo/options.js';
+import { isRecord } from '../openapi/openapi-refs.js';
+import { legacyExtensionName } from '../../arazzo/extensions.js';
+import { checkRunOptions, RUN_OPTIONS_KEY } from '../../arazzo/options.js';
 
 /** Inputs ready for a run, or why they were refused. */
 export type PreparedInputs =

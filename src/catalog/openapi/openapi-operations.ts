@@ -2,7 +2,7 @@
  * The operations of an OpenAPI description: finding them by `operationId` or by path and method,
  * and reading what a step needs to know about them (parameters, request body, responses).
  */
-import type { OperationParameter } from '../arazzo/plan.js';
+import type { OperationParameter } from '../../arazzo/plan.js';
 import type { Located } from './openapi-refs.js';
 import { child, deref, derefValue, isRecord } from './openapi-refs.js';
 import type { OpenApiDescription } from './openapi-source.js';

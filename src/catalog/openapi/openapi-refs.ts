@@ -3,10 +3,10 @@
  * (`schemas.yml#/Job`) references, over files loaded up front, with cycle protection.
  */
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { decodePercentLenient } from '../arazzo/http-text.js';
-import { parsePointer } from '../arazzo/json-pointer.js';
-import type { PathSegments } from './json-path.js';
-import type { ParsedSource } from './parsed-source.js';
+import { decodePercentLenient } from '../../arazzo/http-text.js';
+import { parsePointer } from '../../arazzo/json-pointer.js';
+import type { PathSegments } from '../json-path.js';
+import type { ParsedSource } from '../parsed-source.js';
 
 /** A value inside one of the loaded files, with where it is (for diagnostics and further refs). */
 export interface Located {

@@ -5,14 +5,14 @@
  * inside `x-` extensions are never followed, and a broken `$ref` that no workflow reaches is a
  * warning, not an error.
  */
-import type { Diagnostic } from './diagnostic.js';
-import { readDocument } from './files.js';
-import { formatJsonPath } from './json-path.js';
+import type { Diagnostic } from '../diagnostic.js';
+import { readDocument } from '../files.js';
+import { formatJsonPath } from '../json-path.js';
 import type { Located, RefFiles } from './openapi-refs.js';
 import { isRecord, readPointer, refOf, refTargetFile, splitRef } from './openapi-refs.js';
-import { parseSource } from './parsed-source.js';
-import type { ParsedSource } from './parsed-source.js';
-import type { RemoteSettings } from './remote.js';
+import { parseSource } from '../parsed-source.js';
+import type { ParsedSource } from '../parsed-source.js';
+import type { RemoteSettings } from '../remote.js';
 
 /** A loaded OpenAPI description. */
 export interface OpenApiDescription extends RefFiles {

@@ -3,9 +3,9 @@
  * `$sourceDescriptions.<name>.<operationId>`) or `operationPath`
  * (`{$sourceDescriptions.<name>.url}#/paths/~1jobs/post`).
  */
-import { decodePercentLenient } from '../arazzo/http-text.js';
-import { parsePointer } from '../arazzo/json-pointer.js';
-import type { LoadedArazzoDocument } from './load.js';
+import { decodePercentLenient } from '../../arazzo/http-text.js';
+import { parsePointer } from '../../arazzo/json-pointer.js';
+import type { LoadedArazzoDocument } from '../load.js';
 import { findOperationByPointer, listOperations } from './openapi-operations.js';
 import type { OpenApiOperation } from './openapi-operations.js';
 import type { OpenApiDescription } from './openapi-source.js';

@@ -3,9 +3,9 @@
  * job), how to cancel it and how to adopt an existing one. Written with `operationId`s in the
  * OpenAPI description; the plan refers to operations by key, so ids are converted here.
  */
-import { extensionValue, OBSERVES_EXTENSION, RESOURCE_EXTENSION } from '../arazzo/extensions.js';
-import type { JsonValue, ParameterLocation } from '../arazzo/model.js';
-import type { ResourceSpec, UnorderedFallback } from '../arazzo/plan.js';
+import { extensionValue, OBSERVES_EXTENSION, RESOURCE_EXTENSION } from '../../arazzo/extensions.js';
+import type { JsonValue, ParameterLocation } from '../../arazzo/model.js';
+import type { ResourceSpec, UnorderedFallback } from '../../arazzo/plan.js';
 import type { OpenApiOperation } from './openapi-operations.js';
 import { listOperations } from './openapi-operations.js';
 import { isRecord } from './openapi-refs.js';

@@ -7,7 +7,7 @@ import { relative } from 'node:path';
 import type { ArazzoDocument, JsonValue, Workflow } from '../../arazzo/model.js';
 import type { RunOptions } from '../../arazzo/plan.js';
 import { resolveInputsRef } from '../../catalog/components.js';
-import { isRecord } from '../../catalog/openapi-refs.js';
+import { isRecord } from '../../catalog/openapi/openapi-refs.js';
 import { loadWorkerConfig } from '../../config/index.js';
 import { WorkerSetupError, loadWorkerCatalog } from '../../worker-setup.js';
 import { expectPositionals, helpOption, jsonOption } from '../args.js';
