@@ -1,16 +1,15 @@
 /**
- * `npm run worker`: the worker alone, configured from the environment (see README, Configuration).
- * Refuses to start, listing every problem at once, on a bad setting or a catalog document with
- * errors. Stops gracefully on SIGINT/SIGTERM: running activities finish, workflows resume elsewhere.
+ * Runs a worker configured from the environment (see README, Configuration): refuses to start,
+ * listing every problem at once, on a bad setting, a catalog document with errors or a bad source
+ * setting; stops gracefully on SIGINT/SIGTERM: running activities finish, workflows resume elsewhere.
  */
-import { pathToFileURL } from 'node:url';
 import { NativeConnection, Runtime } from '@temporalio/worker';
-import { createRedactor } from './activities/index.js';
-import { describeProxy, resolveNetworkSettings, secretsOfNetwork } from './activities/network.js';
-import { formatDiagnostic } from './catalog/index.js';
-import { DEFAULT_NAMESPACE, secretValues, type WorkerConfig } from './config/index.js';
+import { createRedactor } from '../activities/index.js';
+import { describeProxy, resolveNetworkSettings, secretsOfNetwork } from '../activities/network.js';
+import { formatDiagnostic } from '../catalog/index.js';
+import { DEFAULT_NAMESPACE, secretValues, type WorkerConfig } from '../config/index.js';
 import { StructuredLogger } from './logging.js';
-import { createArazzoWorker, prepareWorker, WorkerSetupError } from './worker-setup.js';
+import { createArazzoWorker, prepareWorker, WorkerSetupError } from './setup.js';
 
 /** Secrets named by the environment, so log lines can never carry them: proxy passwords too. */
 function environmentSecrets(env: NodeJS.ProcessEnv): string[] {
@@ -99,16 +98,4 @@ export async function runWorker(options: RunWorkerOptions = {}): Promise<void> {
   } finally {
     await connection.close();
   }
-}
-
-const isMain = process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href;
-if (isMain) {
-  runWorker().then(
-    () => process.exit(0),
-    (error: unknown) => {
-      if (error instanceof WorkerSetupError) process.stderr.write(`${error.message}\n`);
-      else process.stderr.write(`worker failed: ${error instanceof Error ? error.message : String(error)}\n`);
-      process.exit(1);
-    },
-  );
 }

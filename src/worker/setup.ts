@@ -7,22 +7,22 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { NativeConnection } from '@temporalio/worker';
 import { Worker, type WorkerOptions } from '@temporalio/worker';
-import { createHttpActivities } from './activities/index.js';
+import { createHttpActivities } from '../activities/index.js';
 import {
   createNetworkGot,
   resolveNetworkSettings,
   secretsOfNetwork,
   type NetworkSettings,
-} from './activities/network.js';
-import { createPrepareActivity } from './activities/prepare.js';
-import type { ArazzoActivities } from './arazzo/contract.js';
+} from '../activities/network.js';
+import { createPrepareActivity } from '../activities/prepare.js';
+import type { ArazzoActivities } from '../arazzo/contract.js';
 import {
   formatDiagnostic,
   loadCatalog,
   sourceCredentialProfiles,
   type Catalog,
   type Diagnostic,
-} from './catalog/index.js';
+} from '../catalog/index.js';
 import {
   DEFAULT_NAMESPACE,
   readWorkerSettings,
@@ -30,7 +30,7 @@ import {
   type SourceConnection,
   type SourceToConnect,
   type WorkerConfig,
-} from './config/index.js';
+} from '../config/index.js';
 
 /** Worker start refused: the problems, each on its own line. */
 export class WorkerSetupError extends Error {
@@ -45,8 +45,8 @@ export class WorkerSetupError extends Error {
 
 /** Where the workflow code is: the TypeScript sources under tsx, the compiled files under node. */
 export function workflowsPath(): string {
-  const ts = fileURLToPath(new URL('./workflows/index.ts', import.meta.url));
-  return existsSync(ts) ? ts : fileURLToPath(new URL('./workflows/index.js', import.meta.url));
+  const ts = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
+  return existsSync(ts) ? ts : fileURLToPath(new URL('../workflows/index.js', import.meta.url));
 }
 
 type CatalogSettings = Pick<WorkerConfig, 'catalogFolders' | 'sourceOverrides' | 'runOptionDefaults'> &

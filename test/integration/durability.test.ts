@@ -13,7 +13,7 @@ import { NativeConnection } from '@temporalio/worker';
 import { startSimulator, type Simulator } from '../../simulator/server.js';
 import { loadWorkerConfig } from '../../src/config/index.js';
 import { freePort, startDevServer } from '../../src/dev-server/dev-server.js';
-import { createArazzoWorker } from '../../src/worker-setup.js';
+import { createArazzoWorker } from '../../src/worker/setup.js';
 import { useTestTemporal } from '../helpers/temporal.js';
 import { startWorkerProcess } from '../helpers/worker-process.js';
 

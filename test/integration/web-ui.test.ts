@@ -13,7 +13,7 @@ import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import type { Locator, Page } from 'playwright-core';
 import { startDevServer } from '../../src/dev-server/dev-server.js';
 import { loadWorkerConfig } from '../../src/config/index.js';
-import { createArazzoWorker } from '../../src/worker-setup.js';
+import { createArazzoWorker } from '../../src/worker/setup.js';
 import { startSimulator } from '../../simulator/server.js';
 import { catalogFolder } from '../helpers/stack.js';
 import { artifactPath, chromiumMissingReason, launchChromium } from '../helpers/browser.js';

@@ -22,7 +22,7 @@ import {
 import type { Diagnostic, RemoteSettings } from '../../src/catalog/index.js';
 import { runCli } from '../../src/cli/main.js';
 import { loadWorkerConfig } from '../../src/config/index.js';
-import { loadWorkerCatalog, WorkerSetupError } from '../../src/worker-setup.js';
+import { loadWorkerCatalog, WorkerSetupError } from '../../src/worker/setup.js';
 
 const OPENAPI = `openapi: 3.1.0
 info:

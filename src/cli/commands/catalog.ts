@@ -9,7 +9,7 @@ import type { RunOptions } from '../../arazzo/plan.js';
 import { resolveInputsRef } from '../../catalog/components.js';
 import { isRecord } from '../../catalog/openapi/openapi-refs.js';
 import { loadWorkerConfig } from '../../config/index.js';
-import { WorkerSetupError, loadWorkerCatalog } from '../../worker-setup.js';
+import { WorkerSetupError, loadWorkerCatalog } from '../../worker/setup.js';
 import { expectPositionals, helpOption, jsonOption } from '../args.js';
 import type { LocalCommand } from '../command.js';
 import { CliError, ExitCode } from '../errors.js';
