@@ -11,6 +11,8 @@ export type { PlanOptions } from './build-plan.js';
 export { buildExecutionPlan } from './build-plan.js';
 export type { Catalog, CatalogOptions, CatalogWorkflow } from './load-catalog.js';
 export { isArazzoFileName, loadCatalog } from './load-catalog.js';
+export type { CatalogSource } from './runnable.js';
+export { loadRunnableCatalog } from './runnable.js';
 export type { PreparedInputs } from './inputs/prepare-inputs.js';
 export { INPUTS_FILE, prepareInputs } from './inputs/prepare-inputs.js';
 export { CREDENTIALS_EXTENSION, sourceCredentialProfiles } from './credentials.js';

@@ -27,7 +27,12 @@ export { checkBaseUrl, resolveSourceConnections, sourceEnvName } from './sources
 export type { ConnectionsResult, SourceAuth, SourceConnection, SourceToConnect } from './sources.js';
 export { resolveTemporalSettings, TemporalSettingError } from './temporal.js';
 export type { TemporalFlags, TemporalSettings } from './temporal.js';
-export { loadWorkerConfig, parseRemoteSources, readWorkerSettings } from './worker-settings.js';
+export {
+  catalogOptions,
+  loadWorkerConfig,
+  parseRemoteSources,
+  readWorkerSettings,
+} from './worker-settings.js';
 export type { WorkerConfig } from './worker-settings.js';
 export { parseWorkerTuning } from './worker-tuning.js';
 export type { WorkerTuning } from './worker-tuning.js';

@@ -3,6 +3,7 @@
  * environment once at worker start. Every problem is collected so a misconfigured worker reports
  * all of them in one go; messages name the variable and never echo a secret.
  */
+import type { CatalogSource } from '../catalog/index.js';
 import {
   AIRBYTE_DEFAULT_TIMEOUT_SECONDS,
   DEFAULT_MAX_BODY_BYTES,
@@ -28,13 +29,7 @@ export interface SourceConnection {
 }
 
 /** A source description as the worker knows it after loading the OpenAPI documents. */
-export interface SourceToConnect {
-  name: string;
-  /** `'airbyte'` when the OpenAPI info has `x-temporal-credentials: airbyte`. */
-  credentials?: string;
-  /** The OpenAPI server URL, used when the environment sets none. */
-  serverUrl?: string;
-}
+export type SourceToConnect = CatalogSource;
 
 export type ConnectionsResult =
   { ok: true; connections: Record<string, SourceConnection> } | { ok: false; errors: string[] };

@@ -8,7 +8,7 @@ import { delimiter, resolve } from 'node:path';
 import type { ClientConnectConfig } from '@temporalio/envconfig';
 import type { RunOptions } from '../arazzo/plan.js';
 import { checkRunOptions } from '../arazzo/options.js';
-import type { RemoteSettings } from '../catalog/index.js';
+import type { CatalogOptions, RemoteSettings } from '../catalog/index.js';
 import {
   DEFAULT_ADDRESS,
   DEFAULT_LOG_FORMAT,
@@ -166,5 +166,18 @@ export function readWorkerSettings(env: NodeJS.ProcessEnv): { config: WorkerConf
       ...(workflowBundlePath ? { workflowBundlePath } : {}),
       workerTuning,
     },
+  };
+}
+
+/** The catalog's options from the worker's settings (the catalog the worker would load). */
+export function catalogOptions(
+  config: Pick<WorkerConfig, 'catalogFolders' | 'sourceOverrides' | 'runOptionDefaults'> &
+    Partial<Pick<WorkerConfig, 'remoteSources'>>,
+): CatalogOptions {
+  return {
+    folders: config.catalogFolders,
+    sourceOverrides: config.sourceOverrides,
+    ...(config.remoteSources ? { remote: config.remoteSources } : {}),
+    defaults: config.runOptionDefaults,
   };
 }

@@ -16,15 +16,10 @@ import {
 } from '../activities/network.js';
 import { createPrepareActivity } from '../activities/prepare.js';
 import type { ArazzoActivities } from '../arazzo/contract.js';
-import {
-  formatDiagnostic,
-  loadCatalog,
-  sourceCredentialProfiles,
-  type Catalog,
-  type Diagnostic,
-} from '../catalog/index.js';
+import { loadRunnableCatalog, type Catalog, type Diagnostic } from '../catalog/index.js';
 import {
   DEFAULT_NAMESPACE,
+  catalogOptions,
   readWorkerSettings,
   resolveSourceConnections,
   type SourceConnection,
@@ -52,62 +47,15 @@ export function workflowsPath(): string {
 type CatalogSettings = Pick<WorkerConfig, 'catalogFolders' | 'sourceOverrides' | 'runOptionDefaults'> &
   Partial<Pick<WorkerConfig, 'remoteSources'>>;
 
-/**
- * Loads the catalog and lists every source its runnable workflows need a connection for. Never
- * throws: `problems` are the catalog's errors (file:line) or, when it has none, the workflows that
- * cannot be planned; `diagnostics` are the catalog's when it has errors.
- */
-export async function readWorkerCatalog(config: CatalogSettings): Promise<{
-  catalog: Catalog;
-  sources: SourceToConnect[];
-  warnings: Diagnostic[];
-  problems: string[];
-  diagnostics: Diagnostic[];
-}> {
-  const catalog = await loadCatalog({
-    folders: config.catalogFolders,
-    sourceOverrides: config.sourceOverrides,
-    ...(config.remoteSources ? { remote: config.remoteSources } : {}),
-    defaults: config.runOptionDefaults,
-  });
-  const errors = catalog.diagnostics.filter((d) => d.severity === 'error');
-  const problems = errors.map((d) => formatDiagnostic(d));
-  const sources = new Map<string, SourceToConnect>();
-  for (const [workflowId, entry] of catalog.workflows) {
-    const profiles = sourceCredentialProfiles(entry.document);
-    try {
-      const plan = catalog.buildPlan(workflowId);
-      for (const operation of Object.values(plan.operations)) {
-        if (sources.has(operation.sourceName)) continue;
-        const credentials = profiles[operation.sourceName];
-        sources.set(operation.sourceName, {
-          name: operation.sourceName,
-          ...(credentials ? { credentials } : {}),
-          ...(operation.serverUrl ? { serverUrl: operation.serverUrl } : {}),
-        });
-      }
-    } catch (error) {
-      // A document with errors cannot be planned; its diagnostics already say why.
-      if (errors.length === 0)
-        problems.push(`${entry.file}: workflow ${workflowId}: ${(error as Error).message}`);
-    }
-  }
-  return {
-    catalog,
-    sources: [...sources.values()],
-    warnings: catalog.diagnostics,
-    problems,
-    diagnostics: errors.length > 0 ? catalog.diagnostics : [],
-  };
-}
-
 /** Loads the catalog and lists every source it needs a connection for; throws WorkerSetupError on any problem. */
 export async function loadWorkerCatalog(config: CatalogSettings): Promise<{
   catalog: Catalog;
   sources: SourceToConnect[];
   warnings: Diagnostic[];
 }> {
-  const { catalog, sources, warnings, problems, diagnostics } = await readWorkerCatalog(config);
+  const { catalog, sources, warnings, problems, diagnostics } = await loadRunnableCatalog(
+    catalogOptions(config),
+  );
   if (problems.length > 0) throw new WorkerSetupError(problems, diagnostics);
   return { catalog, sources, warnings };
 }
@@ -130,7 +78,9 @@ async function prepareWithConfig(
   env: NodeJS.ProcessEnv,
   settingProblems: string[],
 ): Promise<PreparedWorker> {
-  const { catalog, sources, warnings, problems, diagnostics } = await readWorkerCatalog(config);
+  const { catalog, sources, warnings, problems, diagnostics } = await loadRunnableCatalog(
+    catalogOptions(config),
+  );
   const connections = resolveSourceConnections(env, sources);
   const network = resolveNetworkSettings(env);
   const all = [
