@@ -1,5 +1,6 @@
-// ESLint flat config. The block for src/workflows/** is the wall that keeps workflow code
-// deterministic: no HTTP client, no Node built-ins, no activity implementations.
+// ESLint flat config. The import walls (import-x/no-restricted-paths) keep each room of src/ to
+// the rooms below it; the block for workflow code (src/workflows, src/arazzo, src/contract) keeps
+// it deterministic: no HTTP client, no Node built-ins.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import importX from 'eslint-plugin-import-x';
@@ -8,6 +9,21 @@ import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescrip
 /** Every value of `Failure` in src/arazzo/failures.ts, as an exact-match pattern (kept equal by a test). */
 export const KNOWN_FAILURE_TYPES =
   '/^(Arazzo(UnknownWorkflow|InvalidInput|StepFailed|StepError|StepBudgetExhausted|WorkflowFailed|ResourceFailed|RunCancelled|ExecutionTimeout|WaitTimeout|InternalError)|UnknownSource|UnsafeRequestUrl|Http(RequestInvalid|TransportError|RetryableStatus)|TokenRequestFailed|AuthenticationFailed|Resource(Conflict|ConflictUnresolved|Busy)|CreateOutcomeUnknown|AdoptLookupFailed)$/';
+
+/**
+ * An import wall: files in src/<room> may import only from the rooms listed (and their own);
+ * README, "How the code is laid out", draws the same picture.
+ */
+const zone = (room, may, extra = []) => ({
+  target: `./src/${room}`,
+  from: './src',
+  except: [room, ...may, ...extra].map((r) => `./${r}`),
+  message: `src/${room} may import only ${[room, ...may].join(', ')} (README: How the code is laid out).`,
+});
+
+/** The entry points at the root of src/: process wiring over the rooms below them. */
+const ENTRY_POINTS = ['worker.ts', 'client.ts', 'start.ts', 'stack-prod.ts'];
+const ENTRY_MAY = ['config', 'worker', 'cli', 'dev-server', 'prod-stack'];
 
 export default tseslint.config(
   { ignores: ['node_modules/**', 'dist/**', '.tools/**', '.data/**', 'test-results/**', 'test/fixtures/**'] },
@@ -36,7 +52,44 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/workflows/**/*.ts', 'src/arazzo/**/*.ts'],
+    files: ['src/**/*.ts'],
+    rules: {
+      'import-x/no-restricted-paths': [
+        'error',
+        {
+          basePath: import.meta.dirname,
+          zones: [
+            zone('arazzo', []),
+            zone('contract', ['arazzo']),
+            // workflows/messages.ts (the cancel signal and status query) is read by the CLI until it
+            // moves into src/contract/; the exception then names a file that no longer exists.
+            zone('workflows', ['arazzo', 'contract']),
+            zone('config', ['arazzo', 'catalog']),
+            zone('catalog', ['arazzo']),
+            zone('activities', ['arazzo', 'contract', 'config', 'catalog']),
+            zone('cli', ['arazzo', 'contract', 'config', 'catalog'], ['workflows/messages.ts']),
+            zone('worker', ['arazzo', 'contract', 'config', 'catalog', 'activities']),
+            zone('dev-server', ['config']),
+            zone('prod-stack', ['config', 'dev-server']),
+            ...ENTRY_POINTS.map((file) => ({
+              target: `./src/${file}`,
+              from: './src',
+              except: ENTRY_MAY.map((r) => `./${r}`),
+              message: `an entry point may import only ${ENTRY_MAY.join(', ')} (README: How the code is laid out).`,
+            })),
+            ...ENTRY_POINTS.map((file) => ({
+              target: './src',
+              from: `./src/${file}`,
+              message: 'Nothing imports an entry point: import the room it wires instead.',
+            })),
+            { target: './src', from: './simulator', message: 'The simulator is a separate program.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/workflows/**/*.ts', 'src/arazzo/**/*.ts', 'src/contract/**/*.ts'],
     rules: {
       '@typescript-eslint/no-restricted-imports': [
         'error',
@@ -54,11 +107,6 @@ export default tseslint.config(
             {
               group: ['fs', 'fs/*', 'http', 'https', 'net', 'child_process', 'os', 'path', 'crypto'],
               message: 'Node built-ins are not deterministic: use an activity.',
-            },
-            {
-              group: ['**/activities', '**/activities/*', '**/activities/**'],
-              allowTypeImports: true,
-              message: 'Import activity types only (import type), never implementations.',
             },
           ],
         },

@@ -1,6 +1,7 @@
 /**
- * The lint wall around workflow code: importing an HTTP client, a Node built-in or an activity
- * implementation from src/workflows must fail `npm run lint`.
+ * The lint walls: importing an HTTP client, a Node built-in or an activity from src/workflows, or
+ * crossing an import wall between the rooms of src/ (README: How the code is laid out), must fail
+ * `npm run lint`.
  */
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -9,17 +10,22 @@ import { fileURLToPath } from 'node:url';
 import { ESLint } from 'eslint';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
-const probe = fileURLToPath(new URL('../../src/workflows/lint-probe.ts', import.meta.url));
+const probes = new Set<string>();
 
-async function lint(source: string): Promise<string[]> {
+/** Lints `source` written as src/<room>/lint-probe.ts; the messages as `rule: text`. */
+async function lint(source: string, room = 'workflows'): Promise<string[]> {
+  const probe = fileURLToPath(new URL(`../../src/${room}/lint-probe.ts`, import.meta.url));
+  probes.add(probe);
   await writeFile(probe, source);
   const eslint = new ESLint({ cwd: root });
   const [result] = await eslint.lintFiles([probe]);
   return (result?.messages ?? []).map((m) => `${m.ruleId ?? 'fatal'}: ${m.message}`);
 }
 
+const walled = (messages: string[]) => messages.filter((m) => m.startsWith('import-x/no-restricted-paths'));
+
 describe('lint rules for workflow code', () => {
-  after(() => rm(probe, { force: true }));
+  after(() => Promise.all([...probes].map((p) => rm(p, { force: true }))));
 
   it('rejects got in a workflow file', async () => {
     const messages = await lint("import got from 'got';\nexport const x = got;\n");
@@ -37,21 +43,15 @@ describe('lint rules for workflow code', () => {
     );
   });
 
-  it('rejects an activity implementation but allows its types', async () => {
+  it('rejects an activity in a workflow file, its types included', async () => {
     const value = await lint(
       "import { createHttpActivities } from '../activities/index.js';\nexport const x = createHttpActivities;\n",
     );
-    assert.ok(
-      value.some((m) => m.includes('no-restricted-imports')),
-      value.join('\n'),
-    );
+    assert.ok(walled(value).length > 0, value.join('\n'));
     const typeOnly = await lint(
       "import type { HttpActivityDeps } from '../activities/http.js';\nexport type X = HttpActivityDeps;\n",
     );
-    assert.deepEqual(
-      typeOnly.filter((m) => m.includes('no-restricted-imports')),
-      [],
-    );
+    assert.ok(walled(typeOnly).length > 0, typeOnly.join('\n'));
   });
 
   it('rejects Math.random in a workflow file', async () => {
@@ -60,5 +60,63 @@ describe('lint rules for workflow code', () => {
       messages.some((m) => m.includes('no-restricted-properties')),
       messages.join('\n'),
     );
+  });
+});
+
+describe('import walls between the rooms of src/', () => {
+  after(() => Promise.all([...probes].map((p) => rm(p, { force: true }))));
+
+  it('keeps src/arazzo free of the catalog', async () => {
+    const messages = await lint(
+      "import { loadCatalog } from '../catalog/index.js';\nexport const x = loadCatalog;\n",
+      'arazzo',
+    );
+    assert.ok(
+      walled(messages).some((m) => m.includes('src/arazzo may import only arazzo')),
+      messages.join('\n'),
+    );
+  });
+
+  it('keeps src/config free of development tooling', async () => {
+    const messages = await lint(
+      "import { toolsBinDir } from '../dev-server/temporal-cli.js';\nexport const x = toolsBinDir;\n",
+      'config',
+    );
+    assert.ok(
+      walled(messages).some((m) => m.includes('src/config may import only')),
+      messages.join('\n'),
+    );
+  });
+
+  it('keeps src/cli from the worker', async () => {
+    const messages = await lint(
+      "import { createArazzoWorker } from '../worker/setup.js';\nexport const x = createArazzoWorker;\n",
+      'cli',
+    );
+    assert.ok(
+      walled(messages).some((m) => m.includes('src/cli may import only')),
+      messages.join('\n'),
+    );
+  });
+
+  it('keeps an entry point out of every room', async () => {
+    const messages = await lint("import '../start.js';\nexport const x = 1;\n", 'worker');
+    assert.ok(
+      walled(messages).some((m) => m.includes('Nothing imports an entry point')),
+      messages.join('\n'),
+    );
+  });
+
+  it('allows what the walls allow: the worker importing activities, the CLI the catalog', async () => {
+    const worker = await lint(
+      "import { createHttpActivities } from '../activities/index.js';\nexport const x = createHttpActivities;\n",
+      'worker',
+    );
+    assert.deepEqual(walled(worker), []);
+    const cli = await lint(
+      "import { loadCatalog } from '../catalog/index.js';\nexport const x = loadCatalog;\n",
+      'cli',
+    );
+    assert.deepEqual(walled(cli), []);
   });
 });
