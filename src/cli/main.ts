@@ -14,7 +14,7 @@ import { catalogCommand } from './commands/catalog.js';
 import { listCommand } from './commands/list.js';
 import { runCommand } from './commands/run.js';
 import { scheduleCommand } from './commands/schedule.js';
-import { startCommand } from './commands/start.js';
+import { startCommand } from './commands/start-command.js';
 import { statusCommand } from './commands/status.js';
 import { validateCommand } from './commands/validate.js';
 import { connectClient, resolveConnectionSettings } from './connect.js';

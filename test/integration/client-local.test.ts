@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runCli, commands } from '../../src/cli/main.js';
-import { parseInputValue } from '../../src/cli/inputs.js';
+import { parseInputValue } from '../../src/cli/runs/read-inputs.js';
 import { webUiBase } from '../../src/config/index.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));

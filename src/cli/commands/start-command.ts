@@ -2,9 +2,9 @@
 import { connectionHelp } from '../args.js';
 import type { ClientCommand } from '../command.js';
 import { ExitCode } from '../errors.js';
-import { inputHelp } from '../inputs.js';
+import { inputHelp } from '../runs/read-inputs.js';
 import { writeJson } from '../output.js';
-import { readStartRequest, startArazzoRun, startOptions } from '../start-run.js';
+import { readStartRequest, startArazzoRun, startOptions } from '../runs/start-run.js';
 
 export const startCommand: ClientCommand = {
   name: 'start',

@@ -7,7 +7,7 @@ import {
   type WorkflowExecutionDescription,
   type WorkflowHandle,
 } from '@temporalio/client';
-import { CliError } from './errors.js';
+import { CliError } from '../errors.js';
 
 /** The run's handle and description; a CliError (exit 1) naming the id when there is no such run. */
 export async function describeRun(

@@ -10,7 +10,7 @@ import {
   TimeoutFailure,
   WorkflowFailedError,
 } from '@temporalio/client';
-import { formatValue } from './output.js';
+import { formatValue } from '../output.js';
 
 /** The client's labels for endings that carry no failure type of ours. */
 export const ClientFailureLabel = {

@@ -4,11 +4,11 @@
  * otherwise). Ctrl-C (the context's abort signal) stops following, never the run.
  */
 import type { WorkflowHandle } from '@temporalio/client';
-import type { JsonObject } from '../arazzo/model.js';
-import { statusQuery, type RunStatus } from '../workflows/messages.js';
+import type { JsonObject } from '../../arazzo/model.js';
+import { statusQuery, type RunStatus } from '../../workflows/messages.js';
 import { summariseFailure, type FailureSummary } from './failure.js';
-import type { CliContext } from './output.js';
-import { formatDuration } from './output.js';
+import type { CliContext } from '../output.js';
+import { formatDuration } from '../output.js';
 import { describeProgress } from './progress.js';
 
 export type FollowOutcome =

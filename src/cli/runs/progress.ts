@@ -2,8 +2,8 @@
  * One line that says where a run is, from its `status` query: phase, current step and poll
  * count, the jobs and their statuses, elapsed time and the next poll.
  */
-import type { RunStatus } from '../workflows/messages.js';
-import { formatDuration } from './output.js';
+import type { RunStatus } from '../../workflows/messages.js';
+import { formatDuration } from '../output.js';
 
 export interface ProgressLine {
   /** The line without the parts that change every second: a new key is a change worth a line. */

@@ -4,10 +4,10 @@
  */
 import { readFile } from 'node:fs/promises';
 import { parse as parseYaml } from 'yaml';
-import type { JsonObject, JsonValue } from '../arazzo/model.js';
-import { RUN_OPTIONS_KEY } from '../arazzo/options.js';
-import type { OptionsConfig, ParsedArgs } from './args.js';
-import { UsageError } from './errors.js';
+import type { JsonObject, JsonValue } from '../../arazzo/model.js';
+import { RUN_OPTIONS_KEY } from '../../arazzo/options.js';
+import type { OptionsConfig, ParsedArgs } from '../args.js';
+import { UsageError } from '../errors.js';
 
 export const inputOptions = {
   input: { type: 'string', short: 'i', multiple: true },

@@ -9,7 +9,7 @@ import {
   type WorkflowHandle,
   type WorkflowHandleWithFirstExecutionRunId,
 } from '@temporalio/client';
-import type { JsonObject } from '../arazzo/model.js';
+import type { JsonObject } from '../../arazzo/model.js';
 import {
   connectionOptions,
   expectPositionals,
@@ -17,12 +17,12 @@ import {
   jsonOption,
   type OptionsConfig,
   type ParsedArgs,
-} from './args.js';
-import { webUiBase } from '../config/index.js';
-import { resolveTaskQueue } from './connect.js';
-import { CliError } from './errors.js';
-import { inputOptions, readInputs } from './inputs.js';
-import type { CliContext, CliIo } from './output.js';
+} from '../args.js';
+import { webUiBase } from '../../config/index.js';
+import { resolveTaskQueue } from '../connect.js';
+import { CliError } from '../errors.js';
+import { inputOptions, readInputs } from './read-inputs.js';
+import type { CliContext, CliIo } from '../output.js';
 
 export const startOptions = {
   ...helpOption,
