@@ -21,6 +21,25 @@ const zone = (room, may, extra = []) => ({
   message: `src/${room} may import only ${[room, ...may].join(', ')} (README: How the code is laid out).`,
 });
 
+/** What workflow code (src/workflows, src/arazzo, src/contract) must not import. */
+const DETERMINISTIC_IMPORTS = {
+  paths: [
+    { name: 'got', message: 'Workflow code must not do I/O: call an activity instead.' },
+    { name: '@temporalio/activity', message: 'Activity APIs are not available in workflow code.' },
+    { name: '@temporalio/client', message: 'Use @temporalio/workflow in workflow code.' },
+    { name: '@temporalio/worker', message: 'Use @temporalio/workflow in workflow code.' },
+    { name: 'yaml', message: 'Parse documents at the edge (worker, client or an activity).' },
+    { name: 'ajv', message: 'Ajv generates code with new Function: validate at the edge.' },
+  ],
+  patterns: [
+    { group: ['node:*'], message: 'Node built-ins are not deterministic: use an activity.' },
+    {
+      group: ['fs', 'fs/*', 'http', 'https', 'net', 'child_process', 'os', 'path', 'crypto'],
+      message: 'Node built-ins are not deterministic: use an activity.',
+    },
+  ],
+};
+
 /** The entry points at the root of src/: process wiring over the rooms below them. */
 const ENTRY_POINTS = ['worker.ts', 'client.ts', 'start.ts', 'stack-prod.ts'];
 const ENTRY_MAY = ['config', 'worker', 'cli', 'dev-server', 'prod-stack'];
@@ -94,21 +113,7 @@ export default tseslint.config(
       '@typescript-eslint/no-restricted-imports': [
         'error',
         {
-          paths: [
-            { name: 'got', message: 'Workflow code must not do I/O: call an activity instead.' },
-            { name: '@temporalio/activity', message: 'Activity APIs are not available in workflow code.' },
-            { name: '@temporalio/client', message: 'Use @temporalio/workflow in workflow code.' },
-            { name: '@temporalio/worker', message: 'Use @temporalio/workflow in workflow code.' },
-            { name: 'yaml', message: 'Parse documents at the edge (worker, client or an activity).' },
-            { name: 'ajv', message: 'Ajv generates code with new Function: validate at the edge.' },
-          ],
-          patterns: [
-            { group: ['node:*'], message: 'Node built-ins are not deterministic: use an activity.' },
-            {
-              group: ['fs', 'fs/*', 'http', 'https', 'net', 'child_process', 'os', 'path', 'crypto'],
-              message: 'Node built-ins are not deterministic: use an activity.',
-            },
-          ],
+          ...DETERMINISTIC_IMPORTS,
         },
       ],
       'no-restricted-globals': [
@@ -119,6 +124,27 @@ export default tseslint.config(
       'no-restricted-properties': [
         'error',
         { object: 'Math', property: 'random', message: 'Non-deterministic in workflow code.' },
+      ],
+    },
+  },
+  {
+    // The core stays free of the SDK: workflows and activities use it, src/arazzo is plain code.
+    // Type imports stay allowed while the workflow–activity contract still lives in src/arazzo.
+    files: ['src/arazzo/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          ...DETERMINISTIC_IMPORTS,
+          patterns: [
+            ...DETERMINISTIC_IMPORTS.patterns,
+            {
+              group: ['@temporalio/*'],
+              allowTypeImports: true,
+              message: 'src/arazzo is the Temporal-free core: the SDK belongs in src/workflows.',
+            },
+          ],
+        },
       ],
     },
   },

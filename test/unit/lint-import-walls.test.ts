@@ -77,6 +77,17 @@ describe('import walls between the rooms of src/', () => {
     );
   });
 
+  it('keeps src/arazzo free of the Temporal SDK', async () => {
+    const messages = await lint(
+      "import { sleep } from '@temporalio/workflow';\nexport const x = sleep;\n",
+      'arazzo',
+    );
+    assert.ok(
+      messages.some((m) => m.includes('no-restricted-imports') && m.includes('Temporal-free core')),
+      messages.join('\n'),
+    );
+  });
+
   it('keeps src/config free of development tooling', async () => {
     const messages = await lint(
       "import { toolsBinDir } from '../dev-server/temporal-cli.js';\nexport const x = toolsBinDir;\n",
