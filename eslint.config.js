@@ -1,5 +1,6 @@
-// ESLint flat config. The block for src/workflows/** is the wall that keeps workflow code
-// deterministic: no HTTP client, no Node built-ins, no activity implementations.
+// ESLint flat config. The import walls (import-x/no-restricted-paths) keep each room of src/ to
+// the rooms below it; the block for workflow code (src/workflows, src/arazzo, src/contract) keeps
+// it deterministic: no HTTP client, no Node built-ins.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import importX from 'eslint-plugin-import-x';
@@ -9,8 +10,19 @@ import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescrip
 export const KNOWN_FAILURE_TYPES =
   '/^(Arazzo(UnknownWorkflow|InvalidInput|StepFailed|StepError|StepBudgetExhausted|WorkflowFailed|ResourceFailed|RunCancelled|ExecutionTimeout|WaitTimeout|InternalError)|UnknownSource|UnsafeRequestUrl|Http(RequestInvalid|TransportError|RetryableStatus)|TokenRequestFailed|AuthenticationFailed|Resource(Conflict|ConflictUnresolved|Busy)|CreateOutcomeUnknown|AdoptLookupFailed)$/';
 
-/** Imports refused in deterministic code (src/workflows, src/contract, src/arazzo). */
-const deterministicImports = {
+/**
+ * An import wall: files in src/<room> may import only from the rooms listed (and their own);
+ * README, "How the code is laid out", draws the same picture.
+ */
+const zone = (room, may, extra = []) => ({
+  target: `./src/${room}`,
+  from: './src',
+  except: [room, ...may, ...extra].map((r) => `./${r}`),
+  message: `src/${room} may import only ${[room, ...may].join(', ')} (README: How the code is laid out).`,
+});
+
+/** What workflow code (src/workflows, src/arazzo, src/contract) must not import. */
+const DETERMINISTIC_IMPORTS = {
   paths: [
     { name: 'got', message: 'Workflow code must not do I/O: call an activity instead.' },
     { name: '@temporalio/activity', message: 'Activity APIs are not available in workflow code.' },
@@ -25,13 +37,12 @@ const deterministicImports = {
       group: ['fs', 'fs/*', 'http', 'https', 'net', 'child_process', 'os', 'path', 'crypto'],
       message: 'Node built-ins are not deterministic: use an activity.',
     },
-    {
-      group: ['**/activities', '**/activities/*', '**/activities/**'],
-      allowTypeImports: true,
-      message: 'Import activity types only (import type), never implementations.',
-    },
   ],
 };
+
+/** The entry points at the root of src/: process wiring over the rooms below them. */
+const ENTRY_POINTS = ['worker.ts', 'client.ts', 'start.ts', 'stack-prod.ts'];
+const ENTRY_MAY = ['config', 'worker', 'cli', 'dev-server', 'prod-stack'];
 
 export default tseslint.config(
   { ignores: ['node_modules/**', 'dist/**', '.tools/**', '.data/**', 'test-results/**', 'test/fixtures/**'] },
@@ -60,9 +71,49 @@ export default tseslint.config(
     },
   },
   {
+    files: ['src/**/*.ts'],
+    rules: {
+      'import-x/no-restricted-paths': [
+        'error',
+        {
+          basePath: import.meta.dirname,
+          zones: [
+            zone('arazzo', []),
+            zone('contract', ['arazzo']),
+            zone('workflows', ['arazzo', 'contract']),
+            zone('config', ['arazzo', 'catalog']),
+            zone('catalog', ['arazzo']),
+            zone('activities', ['arazzo', 'contract', 'config', 'catalog']),
+            zone('cli', ['arazzo', 'contract', 'config', 'catalog']),
+            zone('worker', ['arazzo', 'contract', 'config', 'catalog', 'activities']),
+            zone('dev-server', ['config']),
+            zone('prod-stack', ['config', 'dev-server']),
+            ...ENTRY_POINTS.map((file) => ({
+              target: `./src/${file}`,
+              from: './src',
+              except: ENTRY_MAY.map((r) => `./${r}`),
+              message: `an entry point may import only ${ENTRY_MAY.join(', ')} (README: How the code is laid out).`,
+            })),
+            ...ENTRY_POINTS.map((file) => ({
+              target: './src',
+              from: `./src/${file}`,
+              message: 'Nothing imports an entry point: import the room it wires instead.',
+            })),
+            { target: './src', from: './simulator', message: 'The simulator is a separate program.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['src/workflows/**/*.ts', 'src/arazzo/**/*.ts', 'src/contract/**/*.ts'],
     rules: {
-      '@typescript-eslint/no-restricted-imports': ['error', deterministicImports],
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          ...DETERMINISTIC_IMPORTS,
+        },
+      ],
       'no-restricted-globals': [
         'error',
         { name: 'setTimeout', message: 'Use sleep() from @temporalio/workflow.' },
@@ -82,9 +133,9 @@ export default tseslint.config(
       '@typescript-eslint/no-restricted-imports': [
         'error',
         {
-          ...deterministicImports,
+          ...DETERMINISTIC_IMPORTS,
           patterns: [
-            ...deterministicImports.patterns,
+            ...DETERMINISTIC_IMPORTS.patterns,
             {
               group: ['@temporalio/*'],
               message: 'src/arazzo is SDK-free: Temporal belongs in src/workflows.',

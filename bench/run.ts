@@ -24,7 +24,7 @@ import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import prettier from 'prettier';
 import { startDevServer, type DevServer } from '../src/dev-server/dev-server.js';
-import { projectRoot } from '../src/dev-server/temporal-cli.js';
+import { projectRoot } from '../src/config/project-root.js';
 import { startSimulator, type Simulator } from '../simulator/server.js';
 import type { BenchContext } from './lib/context.js';
 import { machineInfo } from './lib/machine.js';

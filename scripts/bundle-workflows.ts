@@ -5,8 +5,8 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
-import { projectRoot } from '../src/dev-server/temporal-cli.js';
-import { workflowsPath } from '../src/worker-setup.js';
+import { projectRoot } from '../src/config/project-root.js';
+import { workflowsPath } from '../src/worker/setup.js';
 
 const { code } = await bundleWorkflowCode({ workflowsPath: workflowsPath(), logger: undefined });
 const out = join(projectRoot, 'dist', 'workflow-bundle.js');

@@ -14,7 +14,8 @@ import { promisify } from 'node:util';
 import type { WorkflowHandleWithFirstExecutionRunId as WorkflowHandle } from '@temporalio/client';
 import { cancelSignal } from '../src/contract/index.js';
 import { catalogFolder, seedsFolder, startStack, type Stack } from '../test/helpers/stack.js';
-import { findTemporalCli, projectRoot } from '../src/dev-server/temporal-cli.js';
+import { projectRoot } from '../src/config/project-root.js';
+import { findTemporalCli } from '../src/dev-server/temporal-cli.js';
 
 const run = promisify(execFile);
 const cli = await findTemporalCli({ build: false });

@@ -17,7 +17,7 @@ import { readdir, stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join, relative } from 'node:path';
 import { startDevServer, type DevServer } from '../src/dev-server/dev-server.js';
-import { projectRoot } from '../src/dev-server/temporal-cli.js';
+import { projectRoot } from '../src/config/project-root.js';
 
 async function collectTests(target: string): Promise<string[]> {
   const info = await stat(target);

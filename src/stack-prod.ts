@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { freePort } from './dev-server/processes.js';
 import { startSimulatorProcess, type SimulatorHandle } from './dev-server/simulator-process.js';
-import { projectRoot } from './dev-server/temporal-cli.js';
+import { DEFAULT_TASK_QUEUE, projectRoot } from './config/index.js';
 import { startProdStack, type ProdStack } from './prod-stack/prod-stack.js';
 import { serverVersion } from './prod-stack/temporal-server.js';
 
@@ -39,7 +39,9 @@ async function main(): Promise<void> {
   });
 
   try {
-    const workerEnv: NodeJS.ProcessEnv = { TEMPORAL_TASK_QUEUE: process.env.TEMPORAL_TASK_QUEUE ?? 'arazzo' };
+    const workerEnv: NodeJS.ProcessEnv = {
+      TEMPORAL_TASK_QUEUE: process.env.TEMPORAL_TASK_QUEUE ?? DEFAULT_TASK_QUEUE,
+    };
     if (!process.env.AIRBYTE_API_URL) {
       simulator = await startSimulatorProcess(await freePort());
       workerEnv.AIRBYTE_API_URL = simulator.url;

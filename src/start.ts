@@ -9,9 +9,9 @@ import { createServer } from 'node:net';
 import { join, relative } from 'node:path';
 import { freePort, startDevServer, type DevServer } from './dev-server/dev-server.js';
 import { startSimulatorProcess, type SimulatorHandle } from './dev-server/simulator-process.js';
-import { projectRoot } from './dev-server/temporal-cli.js';
-import { runWorker } from './worker.js';
-import { WorkerSetupError } from './worker-setup.js';
+import { projectRoot } from './config/project-root.js';
+import { runWorker } from './worker/run-worker.js';
+import { WorkerSetupError } from './worker/setup.js';
 
 async function portIsFree(port: number): Promise<boolean> {
   return new Promise((resolve) => {

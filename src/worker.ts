@@ -1,118 +1,16 @@
 /**
- * `npm run worker`: the worker alone, configured from the environment (see README, Configuration).
- * Refuses to start, listing every problem at once, on a bad setting or a catalog document with
- * errors. Stops gracefully on SIGINT/SIGTERM: running activities finish, workflows resume elsewhere.
+ * `npm run worker` (and the container's command): the worker alone, configured from the environment
+ * (see README, Configuration). The worker itself is src/worker/; this file wires it to the process:
+ * the message of a refusal on stderr and the exit code.
  */
-import { pathToFileURL } from 'node:url';
-import { NativeConnection, Runtime } from '@temporalio/worker';
-import { createRedactor } from './activities/index.js';
-import { describeProxy, resolveNetworkSettings, secretsOfNetwork } from './activities/network.js';
-import { formatDiagnostic } from './catalog/index.js';
-import { loadWorkerConfig, type WorkerConfig } from './config.js';
-import { StructuredLogger } from './logging.js';
-import { createArazzoWorker, WorkerSetupError } from './worker-setup.js';
+import { runWorker } from './worker/run-worker.js';
+import { WorkerSetupError } from './worker/setup.js';
 
-/** Secrets named by the environment, so log lines can never carry them: proxy passwords too. */
-function environmentSecrets(env: NodeJS.ProcessEnv): string[] {
-  const named = Object.entries(env)
-    .filter(([key, value]) => value && /(SECRET|TOKEN|PASSWORD|API_KEY)$/.test(key))
-    .map(([, value]) => value as string);
-  const proxies = proxySecrets(env);
-  return [...named, ...proxies];
-}
-
-function proxySecrets(env: NodeJS.ProcessEnv): string[] {
-  const network = resolveNetworkSettings({
-    HTTP_PROXY: env.HTTP_PROXY,
-    http_proxy: env.http_proxy,
-    HTTPS_PROXY: env.HTTPS_PROXY,
-    https_proxy: env.https_proxy,
-  });
-  return network.ok ? secretsOfNetwork(network.settings) : [];
-}
-
-/** The proxies in use, without credentials, for the start-up line. */
-function proxySummary(env: NodeJS.ProcessEnv): Record<string, string> {
-  const network = resolveNetworkSettings({ ...env, ARAZZO_CA_FILE: undefined });
-  if (!network.ok) return {};
-  const { httpProxy, httpsProxy, noProxy } = network.settings;
-  return {
-    ...(httpProxy ? { httpProxy: describeProxy(httpProxy) } : {}),
-    ...(httpsProxy ? { httpsProxy: describeProxy(httpsProxy) } : {}),
-    ...(noProxy.length > 0 ? { noProxy: noProxy.join(',') } : {}),
-  };
-}
-
-export interface RunWorkerOptions {
-  env?: NodeJS.ProcessEnv;
-  /** Called once the worker polls its task queue. */
-  onReady?: (info: { config: WorkerConfig; workflows: string[] }) => void;
-  /** Installs the process-wide Temporal runtime (logger, metrics); false when the caller did. */
-  installRuntime?: boolean;
-}
-
-/** Runs a worker until SIGINT/SIGTERM. Resolves when it has shut down; rejects if it cannot start. */
-export async function runWorker(options: RunWorkerOptions = {}): Promise<void> {
-  const env = options.env ?? process.env;
-  const loaded = loadWorkerConfig(env);
-  if (!loaded.ok) throw new WorkerSetupError(loaded.errors);
-  const { config } = loaded;
-
-  const redactor = createRedactor(environmentSecrets(env));
-  const logger = new StructuredLogger({
-    level: config.logLevel,
-    format: config.logFormat,
-    redact: (line) =>
-      redactor.text(line).replace(/(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{8,}/g, '$1 [redacted]'),
-  });
-  if (options.installRuntime !== false) {
-    Runtime.install({
-      logger,
-      ...(config.metricsAddress
-        ? { telemetryOptions: { metrics: { prometheus: { bindAddress: config.metricsAddress } } } }
-        : {}),
-    });
-  }
-
-  const address = config.temporal.connectionOptions.address;
-  let connection: NativeConnection;
-  try {
-    connection = await NativeConnection.connect(config.temporal.connectionOptions);
-  } catch (error) {
-    throw new WorkerSetupError([
-      `cannot reach Temporal at ${address} (TEMPORAL_ADDRESS): ${(error as Error).message}. Start one with \`npm start\` or set TEMPORAL_ADDRESS.`,
-    ]);
-  }
-  try {
-    const { worker, catalog, warnings } = await createArazzoWorker({ config, connection, env });
-    for (const warning of warnings) logger.warn(formatDiagnostic(warning));
-    const workflows = [...catalog.workflows.keys()].sort();
-    const ready = worker.run();
-    logger.info('worker polling', {
-      address,
-      namespace: config.temporal.namespace ?? 'default',
-      taskQueue: config.taskQueue,
-      workflows,
-      bundle: config.workflowBundlePath ?? 'built at start',
-      ...proxySummary(env),
-      ...(config.metricsAddress ? { metrics: `http://${config.metricsAddress}/metrics` } : {}),
-    });
-    options.onReady?.({ config, workflows });
-    await ready;
-    logger.info('worker stopped');
-  } finally {
-    await connection.close();
-  }
-}
-
-const isMain = process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href;
-if (isMain) {
-  runWorker().then(
-    () => process.exit(0),
-    (error: unknown) => {
-      if (error instanceof WorkerSetupError) process.stderr.write(`${error.message}\n`);
-      else process.stderr.write(`worker failed: ${error instanceof Error ? error.message : String(error)}\n`);
-      process.exit(1);
-    },
-  );
-}
+runWorker().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    if (error instanceof WorkerSetupError) process.stderr.write(`${error.message}\n`);
+    else process.stderr.write(`worker failed: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  },
+);

@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { projectRoot } from '../../src/dev-server/temporal-cli.js';
+import { projectRoot } from '../../src/config/project-root.js';
 
 export interface MachineInfo {
   nproc: number;

@@ -6,7 +6,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { projectRoot } from '../../src/dev-server/temporal-cli.js';
+import { projectRoot } from '../../src/config/project-root.js';
 import { sleep } from './stats.js';
 
 export interface WorkerProcess {

@@ -9,7 +9,7 @@
 import { spawn } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { projectRoot } from '../../src/dev-server/temporal-cli.js';
+import { projectRoot } from '../../src/config/project-root.js';
 import type { BenchContext } from '../lib/context.js';
 import { waitForQuiet } from '../lib/proc.js';
 import type { Summary } from '../lib/stats.js';

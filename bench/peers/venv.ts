@@ -6,7 +6,7 @@ import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { projectRoot } from '../../src/dev-server/temporal-cli.js';
+import { projectRoot } from '../../src/config/project-root.js';
 
 const run = promisify(execFile);
 

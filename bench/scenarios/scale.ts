@@ -7,7 +7,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
-import { projectRoot } from '../../src/dev-server/temporal-cli.js';
+import { projectRoot } from '../../src/config/project-root.js';
 import type { BenchContext } from '../lib/context.js';
 import { machineCpu, ProcSampler, threadCpu, waitForQuiet } from '../lib/proc.js';
 import { mapLimit, round, sleep, summarize, type Summary } from '../lib/stats.js';

@@ -5,7 +5,7 @@
  */
 import { ApplicationFailure } from '@temporalio/common';
 import type { Got } from 'got';
-import type { SourceAuth } from './config.js';
+import type { SourceAuth } from '../config/index.js';
 import type { Redactor } from './redact.js';
 import { Failure } from '../arazzo/failures.js';
 

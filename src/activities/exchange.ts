@@ -12,7 +12,7 @@ import type { JsonValue } from '../arazzo/model.js';
 import type { StepResponse } from '../arazzo/machine/state.js';
 import type { HttpRequestSpec } from '../arazzo/request/index.js';
 import type { Authorizer } from './auth.js';
-import type { SourceConnection } from './config.js';
+import type { SourceConnection } from '../config/index.js';
 import { currentHeartbeatDetails } from './heartbeat-details.js';
 import type { Redactor } from './redact.js';
 import { Failure } from '../arazzo/failures.js';

@@ -18,7 +18,7 @@ import { chooseAmong, createdAtMs, isRunningConflict, lookupItems, serverMessage
 import type { AdoptionChoice } from './adopt.js';
 import { createAuthorizer } from './auth.js';
 import type { Authorizer } from './auth.js';
-import type { SourceConnection } from './config.js';
+import type { SourceConnection } from '../config/index.js';
 import { buildUrl, exchange, redactUrl } from './exchange.js';
 import type { Exchange, ExchangeTarget } from './exchange.js';
 import { currentHeartbeatDetails, setHeartbeatDetails } from './heartbeat-details.js';

@@ -1,10 +1,9 @@
-/** The activities' public surface: the operation-call activity, its configuration and helpers. */
+/** The activities' public surface: the operation-call activity and its helpers. */
 export { createHttpActivities, retryAfterMs } from './http.js';
 export type { HttpActivityDeps, HttpActivityInput, HttpActivityLogger, HttpActivityResult } from './http.js';
 export { chooseAdoptable, isRunningConflict, serverMessage } from './adopt.js';
 export type { AdoptionChoice } from './adopt.js';
-export { checkBaseUrl, resolveSourceConnections, sourceEnvName } from './config.js';
-export type { ConnectionsResult, SourceAuth, SourceConnection, SourceToConnect } from './config.js';
+
 export { createAuthorizer, refreshDelaySeconds } from './auth.js';
 export type { Authorizer, AuthorizerDeps } from './auth.js';
 export { createRedactor, secretsOfConnections, REDACTED } from './redact.js';

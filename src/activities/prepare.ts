@@ -8,7 +8,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { ArazzoActivities, PrepareRunInput, PrepareRunResult } from '../contract/index.js';
 import { Failure } from '../arazzo/failures.js';
 import type { JsonObject } from '../arazzo/model.js';
-import { mergeRunOptions } from '../arazzo/options.js';
+import { layerRunOptions } from '../arazzo/options.js';
 import type { ExecutionPlan } from '../arazzo/plan.js';
 import { prepareInputs, type Catalog } from '../catalog/index.js';
 
@@ -77,10 +77,9 @@ export function createPrepareActivity(deps: {
       if (!prepared.ok) {
         return refuse(prepared.diagnostics.map((d) => d.message));
       }
-      const options = mergeRunOptions(plan.options, prepared.runOptions, 'inputs.x-temporal');
-      if (!options.ok) return refuse(options.errors);
+      // prepareInputs has checked the input's run options: layering cannot fail.
       return {
-        plan: { ...plan, options: options.options },
+        plan: { ...plan, options: layerRunOptions(plan.options, prepared.runOptions) },
         inputs: prepared.inputs,
         memoInputs: memoInputs(prepared.inputs),
       };

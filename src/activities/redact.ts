@@ -4,7 +4,7 @@
  * known secret values (configured credentials and minted tokens) wherever they appear, and
  * secret-shaped fields (Authorization headers, `access_token`, `client_secret`...) whatever their value.
  */
-import type { SourceConnection } from './config.js';
+import type { SourceConnection } from '../config/index.js';
 
 /** The replacement text. */
 export const REDACTED = '[REDACTED]';

@@ -6,7 +6,7 @@
  *
  * Not listed: a document's own `failErrorType` values (e.g. `AirbyteJobFailed` in the catalog's
  * Airbyte documents: data, not code), and the client's labels for Temporal's own endings
- * (`Cancelled`, `Terminated`, `TimedOut(...)`, in `src/cli/failure.ts`).
+ * (`Cancelled`, `Terminated`, `TimedOut(...)`, in `src/cli/runs/failure.ts`).
  */
 export const Failure = {
   // A run refused before any request (the prepare activity, or the workflow's own argument check)

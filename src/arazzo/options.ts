@@ -1,8 +1,9 @@
 /**
- * Run options: defaults, and the checked merge of overrides from a document's `x-temporal`
- * extension, worker configuration, or the reserved `x-temporal` field of a run's input.
+ * Run options: defaults, the one check of overrides from a document's `x-temporal` extension,
+ * worker configuration or the reserved `x-temporal` field of a run's input, and their layering.
  */
 import type { RunOptions } from './plan.js';
+import { RUN_OPTIONS_EXTENSION } from './extensions.js';
 import { Failure } from './failures.js';
 
 /** Defaults chosen to match what Airbyte users know from Airflow and Dagster (see README). */
@@ -62,30 +63,59 @@ const CHECKS: { [K in keyof RunOptions]: Check } = {
 /** Names of the options, for help texts and error messages. */
 export const RUN_OPTION_NAMES = Object.keys(CHECKS) as Array<keyof RunOptions>;
 
+/** The extension name (on documents, workflows and steps) and the reserved input key. */
+export const RUN_OPTIONS_KEY = RUN_OPTIONS_EXTENSION;
+
+/** A problem with one run option, with the key it concerns (undefined: the whole value). */
+export interface RunOptionProblem {
+  key?: string;
+  message: string;
+}
+
 /**
- * Merges `override` over `base`. Unknown keys and bad values are errors (named with `where`), never
- * silently ignored: a typo in a timeout must not mean "no timeout".
+ * Checks a partial set of run options (messages name the key as `x-temporal.<option>`). Unknown keys and bad values
+ * are problems, never silently ignored: a typo in a timeout must not mean "no timeout". With any
+ * problem, `options` is empty: a bad value is refused whole rather than half-applied.
  */
-export function mergeRunOptions(
-  base: RunOptions,
-  override: unknown,
-  where: string,
-): { ok: true; options: RunOptions } | { ok: false; errors: string[] } {
-  if (override === undefined || override === null) return { ok: true, options: base };
-  if (typeof override !== 'object' || Array.isArray(override)) {
-    return { ok: false, errors: [`${where}: must be an object of run options`] };
+export function checkRunOptions(value: unknown): {
+  options: Partial<RunOptions>;
+  problems: RunOptionProblem[];
+} {
+  if (value === undefined || value === null) return { options: {}, problems: [] };
+  if (typeof value !== 'object' || Array.isArray(value)) {
+    return { options: {}, problems: [{ message: `${RUN_OPTIONS_KEY}: must be an object of run options` }] };
   }
-  const errors: string[] = [];
-  const merged: Record<string, unknown> = { ...base };
-  for (const [key, value] of Object.entries(override)) {
+  const problems: RunOptionProblem[] = [];
+  for (const [key, option] of Object.entries(value)) {
     const check = (CHECKS as Record<string, Check | undefined>)[key];
     if (!check) {
-      errors.push(`${where}.${key}: unknown run option (known: ${RUN_OPTION_NAMES.join(', ')})`);
+      problems.push({
+        key,
+        message: `${RUN_OPTIONS_KEY}.${key}: unknown run option (known: ${RUN_OPTION_NAMES.join(', ')})`,
+      });
       continue;
     }
-    const problem = check(value);
-    if (problem) errors.push(`${where}.${key}: must be ${problem}, got ${JSON.stringify(value)}`);
-    else merged[key] = value;
+    const problem = check(option);
+    if (problem)
+      problems.push({
+        key,
+        message: `${RUN_OPTIONS_KEY}.${key}: must be ${problem}, got ${JSON.stringify(option)}`,
+      });
   }
-  return errors.length > 0 ? { ok: false, errors } : { ok: true, options: merged as unknown as RunOptions };
+  return problems.length > 0
+    ? { options: {}, problems }
+    : { options: { ...(value as Partial<RunOptions>) }, problems: [] };
+}
+
+/**
+ * Layers run options over the defaults (later layers win). Layers are checked partials (from
+ * `checkRunOptions`), so they are not checked again.
+ */
+export function layerRunOptions(...layers: Array<Partial<RunOptions> | undefined>): RunOptions {
+  const options: RunOptions = {
+    ...DEFAULT_RUN_OPTIONS,
+    failOnStatuses: [...DEFAULT_RUN_OPTIONS.failOnStatuses],
+  };
+  for (const layer of layers) Object.assign(options, layer);
+  return options;
 }

@@ -22,12 +22,12 @@ import {
   operationParameters,
   operationRequestBody,
   operationServerUrl,
-} from './openapi-operations.js';
-import type { OpenApiOperation } from './openapi-operations.js';
-import { resolveStepOperation } from './resolve-operation.js';
-import { OBSERVES_EXTENSION, operationKey, parseResourceSpec } from './resource-spec.js';
-import { layerRunOptions, parseRunOptions, RUN_OPTIONS_KEY } from './run-options.js';
-import { validateDocument } from './validate.js';
+} from './openapi/openapi-operations.js';
+import type { OpenApiOperation } from './openapi/openapi-operations.js';
+import { resolveStepOperation } from './openapi/resolve-operation.js';
+import { OBSERVES_EXTENSION, operationKey, parseResourceSpec } from './openapi/resource-spec.js';
+import { checkRunOptions, layerRunOptions, RUN_OPTIONS_KEY } from '../arazzo/options.js';
+import { validateDocument } from './checks/validate-document.js';
 
 /** Options for {@link buildExecutionPlan}. */
 export interface PlanOptions {
@@ -83,8 +83,8 @@ export function buildExecutionPlan(
       );
     }
   }
-  const documentOptions = parseRunOptions(extensionValue(doc, RUN_OPTIONS_KEY)).options;
-  const workflowOptions = parseRunOptions(extensionValue(workflow, RUN_OPTIONS_KEY)).options;
+  const documentOptions = checkRunOptions(extensionValue(doc, RUN_OPTIONS_KEY)).options;
+  const workflowOptions = checkRunOptions(extensionValue(workflow, RUN_OPTIONS_KEY)).options;
   return {
     planVersion: 1,
     documentPath: loaded.file,

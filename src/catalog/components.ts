@@ -2,7 +2,7 @@
  * Resolving `$components.<kind>.<name>` references (Reusable Objects and `$ref` in input schemas).
  */
 import type { ArazzoDocument } from '../arazzo/model.js';
-import { isRecord } from './openapi-refs.js';
+import { isRecord } from './openapi/openapi-refs.js';
 
 /** The four component maps of Arazzo 1.0.x. */
 export type ComponentKind = 'inputs' | 'parameters' | 'successActions' | 'failureActions';

@@ -3,6 +3,7 @@
  * error), with the flags shared by commands that talk to Temporal.
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { DEFAULT_ADDRESS, DEFAULT_NAMESPACE, DEFAULT_TASK_QUEUE } from '../config/index.js';
 import { UsageError } from './errors.js';
 
 export type OptionsConfig = NonNullable<ParseArgsConfig['options']>;
@@ -32,10 +33,10 @@ export const connectionOptions = {
 
 /** Help text for {@link connectionOptions}. */
 export const connectionHelp = `Connection (flags override the environment, read the Temporal way by @temporalio/envconfig):
-  --address host:port     TEMPORAL_ADDRESS (default 127.0.0.1:7233)
-  --namespace name        TEMPORAL_NAMESPACE (default "default")
+  --address host:port     TEMPORAL_ADDRESS (default ${DEFAULT_ADDRESS})
+  --namespace name        TEMPORAL_NAMESPACE (default "${DEFAULT_NAMESPACE}")
   --profile name          TEMPORAL_PROFILE: a profile of temporal.toml (TEMPORAL_CONFIG_FILE)
-  --task-queue name       TEMPORAL_TASK_QUEUE: the worker's task queue (default "arazzo")
+  --task-queue name       TEMPORAL_TASK_QUEUE: the worker's task queue (default "${DEFAULT_TASK_QUEUE}")
   TEMPORAL_API_KEY, TEMPORAL_TLS, TEMPORAL_TLS_CLIENT_CERT_PATH, ... work as in the Temporal CLI.`;
 
 /** Parses `argv` for `command`; unknown flags and missing values are usage errors. */

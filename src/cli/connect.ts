@@ -8,14 +8,11 @@ import { Client, Connection } from '@temporalio/client';
 import type { ParsedArgs } from './args.js';
 import { CliError, ExitCode } from './errors.js';
 import {
-  DEFAULT_ADDRESS,
+  clientTaskQueue,
   resolveTemporalSettings,
   TemporalSettingError,
   type TemporalSettings,
-} from '../temporal-settings.js';
-
-export { DEFAULT_ADDRESS };
-export const DEFAULT_TASK_QUEUE = 'arazzo';
+} from '../config/index.js';
 
 /** Everything needed to connect, with where the address came from (for messages). */
 export type ConnectionSettings = TemporalSettings;
@@ -38,9 +35,9 @@ export function resolveConnectionSettings(env: NodeJS.ProcessEnv, args: ParsedAr
   }
 }
 
-/** The worker's task queue: `--task-queue`, else TEMPORAL_TASK_QUEUE, else `arazzo` (as the worker). */
+/** The worker's task queue: `--task-queue`, else TEMPORAL_TASK_QUEUE, else the worker's default. */
 export function resolveTaskQueue(env: NodeJS.ProcessEnv, args: ParsedArgs): string {
-  return args.string('task-queue')?.trim() || env.TEMPORAL_TASK_QUEUE?.trim() || DEFAULT_TASK_QUEUE;
+  return clientTaskQueue(env, args.string('task-queue'));
 }
 
 /** Connects, or throws a CliError with the address and a hint. The caller closes the connection. */

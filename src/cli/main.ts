@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Client } from '@temporalio/client';
-import { projectRoot } from '../dev-server/temporal-cli.js';
+import { DEFAULT_ADDRESS, DEFAULT_TASK_QUEUE, DEV_SERVER_UI, projectRoot } from '../config/index.js';
 import { parseCommandArgs } from './args.js';
 import type { Command } from './command.js';
 import { cancelCommand } from './commands/cancel.js';
@@ -14,7 +14,7 @@ import { catalogCommand } from './commands/catalog.js';
 import { listCommand } from './commands/list.js';
 import { runCommand } from './commands/run.js';
 import { scheduleCommand } from './commands/schedule.js';
-import { startCommand } from './commands/start.js';
+import { startCommand } from './commands/start-command.js';
 import { statusCommand } from './commands/status.js';
 import { validateCommand } from './commands/validate.js';
 import { connectClient, resolveConnectionSettings } from './connect.js';
@@ -60,9 +60,9 @@ ${commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`).join('\n')}
 
 \`arazzo-temporal <command> --help\` shows a command's flags and examples.
 
-Where Temporal is: TEMPORAL_ADDRESS (default 127.0.0.1:7233), TEMPORAL_NAMESPACE, TEMPORAL_API_KEY,
+Where Temporal is: TEMPORAL_ADDRESS (default ${DEFAULT_ADDRESS}), TEMPORAL_NAMESPACE, TEMPORAL_API_KEY,
 TLS and temporal.toml profiles as for the Temporal CLI; TEMPORAL_TASK_QUEUE is the worker's task
-queue (default arazzo). ARAZZO_UI_URL (e.g. http://127.0.0.1:8233) adds Web UI links.
+queue (default ${DEFAULT_TASK_QUEUE}). ARAZZO_UI_URL (e.g. ${DEV_SERVER_UI}) adds Web UI links.
 
 Exit codes: 0 ok, 1 failed (run failed, not found, errors found), 2 usage or settings error,
 130 interrupted (Ctrl-C while following a run; the run goes on).

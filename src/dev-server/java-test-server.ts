@@ -15,7 +15,7 @@ import { connect } from 'node:net';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { Connection } from '@temporalio/client';
-import { projectRoot } from './temporal-cli.js';
+import { projectRoot } from '../config/project-root.js';
 import { findOnPath, freePort, isExecutable, killOnExit, terminate } from './processes.js';
 
 /** A current 1.x release on Maven Central (needs Java 8+; tested with Java 17). */

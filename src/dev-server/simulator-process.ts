@@ -5,7 +5,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { projectRoot } from './temporal-cli.js';
+import { projectRoot } from '../config/project-root.js';
 
 export interface SimulatorHandle {
   url: string;

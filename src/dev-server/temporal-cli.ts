@@ -4,19 +4,13 @@
  * reach only package registries, so the build is the way in; the result is cached in `.tools/bin`.
  */
 import { homedir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { projectRoot } from '../config/project-root.js';
 import { copyAtomically, goInstall } from './go-install.js';
 import { findOnPath, isExecutable } from './processes.js';
 
 /** v1.5.1 is the newest CLI tag whose go.mod has no `replace` directive, so `go install` works. */
 export const TEMPORAL_CLI_MODULE = 'github.com/temporalio/cli/cmd/temporal@v1.5.1';
-
-/** The project's root folder (two levels above this file in src/ and in dist/src/). */
-export const projectRoot = resolve(fileURLToPath(new URL('.', import.meta.url)), '..', '..').replace(
-  /[/\\]dist$/,
-  '',
-);
 
 /** Where a built CLI is kept in the work tree (ignored by git). */
 export const toolsBinDir = join(projectRoot, '.tools', 'bin');

@@ -13,7 +13,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { freePort, killOnExit, terminate } from '../dev-server/processes.js';
-import { projectRoot } from '../dev-server/temporal-cli.js';
+import { DEFAULT_NAMESPACE, projectRoot } from '../config/index.js';
 import { startPostgres, type Postgres } from './postgres.js';
 import { findServerTools, type ServerTools } from './server-tools.js';
 import {
@@ -168,7 +168,7 @@ async function startWorkerProcess(env: NodeJS.ProcessEnv, logFile: string): Prom
 export async function startProdStack(options: ProdStackOptions): Promise<ProdStack> {
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const preferUsual = options.preferUsualPorts ?? false;
-  const namespace = options.namespace ?? 'default';
+  const namespace = options.namespace ?? DEFAULT_NAMESPACE;
   const logs = join(options.dataDir, 'logs');
   await mkdir(logs, { recursive: true });
 

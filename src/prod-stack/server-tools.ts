@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { copyAtomically, goInstall } from '../dev-server/go-install.js';
 import { findOnPath, isExecutable } from '../dev-server/processes.js';
-import { projectRoot } from '../dev-server/temporal-cli.js';
+import { projectRoot } from '../config/project-root.js';
 
 const execFileAsync = promisify(execFile);
 

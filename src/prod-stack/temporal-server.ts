@@ -12,7 +12,7 @@ import { promisify } from 'node:util';
 import { Connection } from '@temporalio/client';
 import { msToTs } from '@temporalio/common/lib/time.js';
 import { killOnExit, terminate } from '../dev-server/processes.js';
-import { projectRoot } from '../dev-server/temporal-cli.js';
+import { projectRoot } from '../config/project-root.js';
 
 const execFileAsync = promisify(execFile);
 

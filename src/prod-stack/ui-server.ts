@@ -6,7 +6,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import { killOnExit, terminate } from '../dev-server/processes.js';
-import { projectRoot } from '../dev-server/temporal-cli.js';
+import { projectRoot } from '../config/project-root.js';
 
 export const UI_CONFIG_DIR = 'deploy/temporal-ui';
 

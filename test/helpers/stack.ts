@@ -5,8 +5,8 @@
 import { fileURLToPath } from 'node:url';
 import type { Worker } from '@temporalio/worker';
 import type { WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
-import { loadWorkerConfig, type WorkerConfig } from '../../src/config.js';
-import { createArazzoWorker } from '../../src/worker-setup.js';
+import { loadWorkerConfig, type WorkerConfig } from '../../src/config/index.js';
+import { createArazzoWorker } from '../../src/worker/setup.js';
 import { startSimulator, type Simulator } from '../../simulator/server.js';
 import type { SimulatorOptions } from '../../simulator/types.js';
 import { useTestTemporal, type TestTemporal } from './temporal.js';

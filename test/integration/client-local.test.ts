@@ -7,8 +7,8 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runCli, commands } from '../../src/cli/main.js';
-import { parseInputValue } from '../../src/cli/inputs.js';
-import { webUiBase } from '../../src/cli/start-run.js';
+import { parseInputValue } from '../../src/cli/runs/read-inputs.js';
+import { webUiBase } from '../../src/config/index.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const fixtures = join(root, 'test', 'fixtures');
@@ -157,6 +157,19 @@ describe('client without a worker', { concurrency: true }, () => {
       const report = JSON.parse(bad.out) as { errors: number; diagnostics: Array<{ code: string }> };
       assert.equal(report.errors, 1);
       assert.equal(report.diagnostics[0]?.code, 'arazzo/goto-target-missing');
+    });
+
+    it('honours ARAZZO_SOURCE_DESCRIPTIONS even when an unrelated worker setting is bad', async () => {
+      const env = {
+        ARAZZO_LOG_LEVEL: 'loud',
+        ARAZZO_SOURCE_DESCRIPTIONS: `airbyteApi=${join(fixtures, 'no-such-description.yml')}`,
+      };
+      const moved = await cli(['validate', join(root, 'arazzo')], env);
+      assert.equal(moved.code, 1, moved.out + moved.err);
+      assert.match(moved.out, /no-such-description\.yml/);
+      const bad = await cli(['validate', join(root, 'arazzo')], { ARAZZO_SOURCE_DESCRIPTIONS: 'nameonly' });
+      assert.equal(bad.code, 2);
+      assert.match(bad.err, /ARAZZO_SOURCE_DESCRIPTIONS: expected name=path-or-url/);
     });
 
     it('asks for files (exit 2) and checks --source', async () => {

@@ -4,7 +4,7 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { ClientFailureLabel } from '../../src/cli/failure.js';
+import { ClientFailureLabel } from '../../src/cli/runs/failure.js';
 import { runCli } from '../../src/cli/main.js';
 import { statusQuery } from '../../src/contract/index.js';
 import { startStack, type Stack } from '../helpers/stack.js';

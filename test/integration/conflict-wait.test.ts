@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { WorkflowFailedError } from '@temporalio/client';
-import { createArazzoWorker } from '../../src/worker-setup.js';
+import { createArazzoWorker } from '../../src/worker/setup.js';
 import type { RunStatus } from '../../src/contract/index.js';
 import { startStack, type Stack } from '../helpers/stack.js';
 import { Failure } from '../../src/arazzo/failures.js';

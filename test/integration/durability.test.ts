@@ -11,9 +11,9 @@ import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { startSimulator, type Simulator } from '../../simulator/server.js';
-import { loadWorkerConfig } from '../../src/config.js';
+import { loadWorkerConfig } from '../../src/config/index.js';
 import { freePort, startDevServer } from '../../src/dev-server/dev-server.js';
-import { createArazzoWorker } from '../../src/worker-setup.js';
+import { createArazzoWorker } from '../../src/worker/setup.js';
 import { useTestTemporal } from '../helpers/temporal.js';
 import { startWorkerProcess } from '../helpers/worker-process.js';
 

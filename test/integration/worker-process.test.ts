@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startSimulator, type Simulator } from '../../simulator/server.js';
 import { freePort } from '../../src/dev-server/dev-server.js';
@@ -91,23 +91,46 @@ describe('the worker process', () => {
     );
   });
 
-  it('refuses to start on bad configuration, naming every variable at once', async () => {
-    const { code, output } = await runWorkerToExit({
-      TEMPORAL_ADDRESS: temporal.address,
-      AIRBYTE_API_URL: 'not a url',
-      AIRBYTE_CLIENT_ID: 'only-half-a-pair',
-      ARAZZO_LOG_LEVEL: 'loud',
-    });
-    assert.equal(code, 1);
-    assert.match(output, /ARAZZO_LOG_LEVEL/);
-    const again = await runWorkerToExit({
-      TEMPORAL_ADDRESS: temporal.address,
-      AIRBYTE_API_URL: 'not a url',
-      AIRBYTE_CLIENT_ID: 'x-half',
-    });
-    assert.equal(again.code, 1);
-    assert.match(again.output, /AIRBYTE_API_URL/);
-    assert.match(again.output, /AIRBYTE_CLIENT_SECRET/);
+  it('refuses to start on bad configuration, naming every variable, document and source problem at once, before connecting', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'arazzo-bad-setup-'));
+    try {
+      await writeFile(
+        join(dir, 'broken.arazzo.yaml'),
+        [
+          'arazzo: 1.0.1',
+          'info: { title: broken, version: "1" }',
+          'sourceDescriptions:',
+          '  - { name: airbyteApi, url: ../openapi/airbyte-openapi.yml, type: openapi }',
+          'workflows:',
+          '  - workflowId: broken',
+          '    steps:',
+          '      - stepId: poll',
+          '        operationId: getJob',
+          '        parameters: [{ name: jobId, in: path, value: 1 }]',
+          '        onSuccess:',
+          '          - { name: loop, type: goto, stepId: nowhere }',
+          '',
+        ].join('\n'),
+      );
+      // Nothing listens on the address: the refusal must come before any attempt to connect.
+      const { code, output } = await runWorkerToExit({
+        TEMPORAL_ADDRESS: `127.0.0.1:${await freePort()}`,
+        ARAZZO_CATALOG: [join(root, 'arazzo'), dir].join(delimiter),
+        AIRBYTE_API_URL: 'not a url',
+        AIRBYTE_CLIENT_ID: 'only-half-a-pair',
+        ARAZZO_LOG_LEVEL: 'loud',
+      });
+      assert.equal(code, 1, output);
+      assert.match(output, /the worker cannot start:/);
+      assert.match(output, /ARAZZO_LOG_LEVEL/);
+      assert.match(output, /broken\.arazzo\.yaml:12:\d+: error/);
+      assert.match(output, /AIRBYTE_API_URL/);
+      assert.match(output, /AIRBYTE_CLIENT_SECRET/);
+      assert.doesNotMatch(output, /cannot reach Temporal/);
+      assert.equal(output.match(/the worker cannot start:/g)?.length, 1, output);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('refuses to start on a catalog document with errors, naming file:line and the JSON path', async () => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { resolveSourceConnections, sourceEnvName } from '../../src/activities/config.js';
-import type { ConnectionsResult, SourceConnection } from '../../src/activities/config.js';
+import { resolveSourceConnections, sourceEnvName } from '../../src/config/index.js';
+import type { ConnectionsResult, SourceConnection } from '../../src/config/index.js';
 
 const AIRBYTE = { name: 'airbyte', credentials: 'airbyte', serverUrl: 'https://api.airbyte.com/v1' };
 

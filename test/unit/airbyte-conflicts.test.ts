@@ -10,7 +10,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { Info } from '@temporalio/activity';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import type { AdoptRequest } from '../../src/contract/index.js';
-import type { SourceConnection } from '../../src/activities/config.js';
+import type { SourceConnection } from '../../src/config/index.js';
 import { createHttpActivities } from '../../src/activities/http.js';
 import type { HttpActivityInput, HttpActivityResult } from '../../src/activities/http.js';
 import type { HttpRequestSpec } from '../../src/arazzo/request/index.js';

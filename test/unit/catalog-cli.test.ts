@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { runValidateCommand } from '../../src/cli/validate.js';
+import { runValidateCommand } from '../../src/cli/commands/validate.js';
 import { formatDiagnostic } from '../../src/catalog/index.js';
 
 const fixtures = join(dirname(fileURLToPath(import.meta.url)), '../fixtures');

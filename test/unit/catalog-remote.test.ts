@@ -21,8 +21,8 @@ import {
 } from '../../src/catalog/index.js';
 import type { Diagnostic, RemoteSettings } from '../../src/catalog/index.js';
 import { runCli } from '../../src/cli/main.js';
-import { loadWorkerConfig } from '../../src/config.js';
-import { loadWorkerCatalog, WorkerSetupError } from '../../src/worker-setup.js';
+import { loadWorkerConfig } from '../../src/config/index.js';
+import { loadWorkerCatalog, WorkerSetupError } from '../../src/worker/setup.js';
 
 const OPENAPI = `openapi: 3.1.0
 info:

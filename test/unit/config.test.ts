@@ -4,7 +4,7 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { bundledAirbyteDescription, defaultCatalogFolder, loadWorkerConfig } from '../../src/config.js';
+import { bundledAirbyteDescription, defaultCatalogFolder, loadWorkerConfig } from '../../src/config/index.js';
 
 describe('worker configuration', () => {
   it('has working defaults with no settings at all', () => {

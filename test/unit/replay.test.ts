@@ -9,7 +9,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { DeterminismViolationError } from '@temporalio/workflow';
-import { workflowsPath } from '../../src/worker-setup.js';
+import { workflowsPath } from '../../src/worker/setup.js';
 
 const folder = new URL('../histories/', import.meta.url);
 

@@ -5,7 +5,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { bundleWorkflowCode } from '@temporalio/worker';
-import { workflowsPath } from '../../src/worker-setup.js';
+import { workflowsPath } from '../../src/worker/setup.js';
 
 describe('workflow bundle', () => {
   it('bundles with bundleWorkflowCode and contains the Arazzo core but no I/O modules', async () => {

@@ -6,9 +6,9 @@
 import { cancelSignal } from '../../contract/index.js';
 import { connectionHelp, connectionOptions, expectPositionals, helpOption, jsonOption } from '../args.js';
 import type { ClientCommand } from '../command.js';
-import { describeRun } from '../describe-run.js';
+import { describeRun } from '../runs/describe-run.js';
 import { CliError, ExitCode } from '../errors.js';
-import { formatFailure, summariseFailure } from '../failure.js';
+import { formatFailure, summariseFailure } from '../runs/failure.js';
 import { formatFields, writeJson } from '../output.js';
 
 export const cancelCommand: ClientCommand = {

@@ -1,15 +1,15 @@
 /**
  * `arazzo-temporal catalog`: what can be run. Loads the catalog exactly as the worker does
- * (`loadWorkerConfig` + `loadWorkerCatalog`: ARAZZO_CATALOG, ARAZZO_SOURCE_DESCRIPTIONS,
+ * (`loadWorkerConfig` + `loadRunnableCatalog`: ARAZZO_CATALOG, ARAZZO_SOURCE_DESCRIPTIONS,
  * ARAZZO_RUN_OPTIONS) and lists each workflow with its inputs and run options.
  */
 import { relative } from 'node:path';
 import type { ArazzoDocument, JsonValue, Workflow } from '../../arazzo/model.js';
 import type { RunOptions } from '../../arazzo/plan.js';
 import { resolveInputsRef } from '../../catalog/components.js';
-import { isRecord } from '../../catalog/openapi-refs.js';
-import { loadWorkerConfig } from '../../config.js';
-import { WorkerSetupError, loadWorkerCatalog } from '../../worker-setup.js';
+import { isRecord } from '../../catalog/openapi/openapi-refs.js';
+import { loadRunnableCatalog } from '../../catalog/index.js';
+import { catalogOptions, loadWorkerConfig } from '../../config/index.js';
 import { expectPositionals, helpOption, jsonOption } from '../args.js';
 import type { LocalCommand } from '../command.js';
 import { CliError, ExitCode } from '../errors.js';
@@ -142,16 +142,11 @@ Examples:
         `the worker settings have problems:\n${loaded.errors.map((e) => `  ${e}`).join('\n')}`,
         ExitCode.usage,
       );
-    let catalog;
-    try {
-      ({ catalog } = await loadWorkerCatalog(loaded.config));
-    } catch (error) {
-      if (error instanceof WorkerSetupError)
-        throw new CliError(
-          `the catalog has errors (the worker would refuse to start):\n${error.problems.map((p) => `  ${p}`).join('\n')}`,
-        );
-      throw error;
-    }
+    const { catalog, problems } = await loadRunnableCatalog(catalogOptions(loaded.config));
+    if (problems.length > 0)
+      throw new CliError(
+        `the catalog has errors (the worker would refuse to start):\n${problems.map((p) => `  ${p}`).join('\n')}`,
+      );
     const entries: CatalogEntry[] = [...catalog.workflows.values()]
       .sort((a, b) => a.workflowId.localeCompare(b.workflowId))
       .map((entry) => {

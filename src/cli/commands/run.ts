@@ -2,12 +2,12 @@
 import { connectionHelp } from '../args.js';
 import type { ClientCommand } from '../command.js';
 import { ExitCode } from '../errors.js';
-import { formatFailure } from '../failure.js';
-import { followRun } from '../follow.js';
-import { inputHelp } from '../inputs.js';
+import { formatFailure } from '../runs/failure.js';
+import { followRun } from '../runs/follow.js';
+import { inputHelp } from '../runs/read-inputs.js';
 import { formatDuration, formatFields, writeJson, type CliContext } from '../output.js';
-import { describeResources } from '../progress.js';
-import { readStartRequest, startArazzoRun, startOptions, type StartRequest } from '../start-run.js';
+import { describeResources } from '../runs/progress.js';
+import { readStartRequest, startArazzoRun, startOptions, type StartRequest } from '../runs/start-run.js';
 
 export const runCommand: ClientCommand = {
   name: 'run',

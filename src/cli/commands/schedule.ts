@@ -22,7 +22,7 @@ import {
 import type { ClientCommand, ConnectedAction } from '../command.js';
 import { resolveTaskQueue } from '../connect.js';
 import { CliError, ExitCode, UsageError } from '../errors.js';
-import { inputHelp, inputOptions, readInputs } from '../inputs.js';
+import { inputHelp, inputOptions, readInputs } from '../runs/read-inputs.js';
 import { formatTable, formatTime, writeJson, type CliContext, type CliIo } from '../output.js';
 
 const OVERLAP: Record<string, ScheduleOverlapPolicy> = {

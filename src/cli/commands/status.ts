@@ -4,12 +4,12 @@ import type { JsonObject } from '../../arazzo/model.js';
 import { statusQuery, type RunStatus } from '../../contract/index.js';
 import { connectionHelp, connectionOptions, expectPositionals, helpOption, jsonOption } from '../args.js';
 import type { ClientCommand } from '../command.js';
-import { describeRun } from '../describe-run.js';
+import { describeRun } from '../runs/describe-run.js';
 import { ExitCode } from '../errors.js';
-import { formatFailure, summariseFailure, type FailureSummary } from '../failure.js';
+import { formatFailure, summariseFailure, type FailureSummary } from '../runs/failure.js';
 import { formatDuration, formatFields, formatTime, writeJson } from '../output.js';
-import { describeResources } from '../progress.js';
-import { webUiUrl } from '../start-run.js';
+import { describeResources } from '../runs/progress.js';
+import { webUiUrl } from '../runs/start-run.js';
 
 /** What the run wrote in its memo (the worker's `upsertMemo`). */
 export interface RunMemo {

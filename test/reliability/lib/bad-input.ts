@@ -19,7 +19,7 @@ import { basename, join } from 'node:path';
 import { WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { startSimulator, type Simulator } from '../../../simulator/server.js';
-import { runWorker } from '../../../src/worker.js';
+import { runWorker } from '../../../src/worker/run-worker.js';
 import { useTestTemporal, type TestTemporal } from '../../helpers/temporal.js';
 import { SECRETS, errorText, findSecrets, allSecrets, record } from './harness.js';
 import {

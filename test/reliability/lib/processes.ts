@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bundleWorkflowCode } from '@temporalio/worker';
-import { workflowsPath } from '../../../src/worker-setup.js';
+import { workflowsPath } from '../../../src/worker/setup.js';
 
 export const projectRoot = fileURLToPath(new URL('../../..', import.meta.url));
 

@@ -13,8 +13,8 @@ import { request } from 'node:http';
 import type { Client } from '@temporalio/client';
 import { startSimulator, type Simulator } from '../../../simulator/server.js';
 import { startRun } from '../../../src/arazzo/machine/index.js';
-import { loadWorkerConfig } from '../../../src/config.js';
-import { loadWorkerCatalog } from '../../../src/worker-setup.js';
+import { loadWorkerConfig } from '../../../src/config/index.js';
+import { loadWorkerCatalog } from '../../../src/worker/setup.js';
 import { useTestTemporal } from '../../helpers/temporal.js';
 import {
   SECRETS,

@@ -1,0 +1,101 @@
+/**
+ * Runs a worker configured from the environment (see README, Configuration): refuses to start,
+ * listing every problem at once, on a bad setting, a catalog document with errors or a bad source
+ * setting; stops gracefully on SIGINT/SIGTERM: running activities finish, workflows resume elsewhere.
+ */
+import { NativeConnection, Runtime } from '@temporalio/worker';
+import { createRedactor } from '../activities/index.js';
+import { describeProxy, resolveNetworkSettings, secretsOfNetwork } from '../activities/network.js';
+import { formatDiagnostic } from '../catalog/index.js';
+import { DEFAULT_NAMESPACE, secretValues, type WorkerConfig } from '../config/index.js';
+import { StructuredLogger } from './logging.js';
+import { createArazzoWorker, prepareWorker, WorkerSetupError } from './setup.js';
+
+/** Secrets named by the environment, so log lines can never carry them: proxy passwords too. */
+function environmentSecrets(env: NodeJS.ProcessEnv): string[] {
+  return [...secretValues(env), ...proxySecrets(env)];
+}
+
+function proxySecrets(env: NodeJS.ProcessEnv): string[] {
+  const network = resolveNetworkSettings({
+    HTTP_PROXY: env.HTTP_PROXY,
+    http_proxy: env.http_proxy,
+    HTTPS_PROXY: env.HTTPS_PROXY,
+    https_proxy: env.https_proxy,
+  });
+  return network.ok ? secretsOfNetwork(network.settings) : [];
+}
+
+/** The proxies in use, without credentials, for the start-up line. */
+function proxySummary(env: NodeJS.ProcessEnv): Record<string, string> {
+  const network = resolveNetworkSettings({ ...env, ARAZZO_CA_FILE: undefined });
+  if (!network.ok) return {};
+  const { httpProxy, httpsProxy, noProxy } = network.settings;
+  return {
+    ...(httpProxy ? { httpProxy: describeProxy(httpProxy) } : {}),
+    ...(httpsProxy ? { httpsProxy: describeProxy(httpsProxy) } : {}),
+    ...(noProxy.length > 0 ? { noProxy: noProxy.join(',') } : {}),
+  };
+}
+
+export interface RunWorkerOptions {
+  env?: NodeJS.ProcessEnv;
+  /** Called once the worker polls its task queue. */
+  onReady?: (info: { config: WorkerConfig; workflows: string[] }) => void;
+  /** Installs the process-wide Temporal runtime (logger, metrics); false when the caller did. */
+  installRuntime?: boolean;
+}
+
+/** Runs a worker until SIGINT/SIGTERM. Resolves when it has shut down; rejects if it cannot start. */
+export async function runWorker(options: RunWorkerOptions = {}): Promise<void> {
+  const env = options.env ?? process.env;
+  // Every problem (settings, documents, sources) in one refusal, before anything connects.
+  const prepared = await prepareWorker(env);
+  const { config } = prepared;
+
+  const redactor = createRedactor(environmentSecrets(env));
+  const logger = new StructuredLogger({
+    level: config.logLevel,
+    format: config.logFormat,
+    redact: (line) =>
+      redactor.text(line).replace(/(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{8,}/g, '$1 [redacted]'),
+  });
+  if (options.installRuntime !== false) {
+    Runtime.install({
+      logger,
+      ...(config.metricsAddress
+        ? { telemetryOptions: { metrics: { prometheus: { bindAddress: config.metricsAddress } } } }
+        : {}),
+    });
+  }
+
+  const address = config.temporal.connectionOptions.address;
+  let connection: NativeConnection;
+  try {
+    connection = await NativeConnection.connect(config.temporal.connectionOptions);
+  } catch (error) {
+    throw new WorkerSetupError([
+      `cannot reach Temporal at ${address} (TEMPORAL_ADDRESS): ${(error as Error).message}. Start one with \`npm start\` or set TEMPORAL_ADDRESS.`,
+    ]);
+  }
+  try {
+    const { worker, catalog, warnings } = await createArazzoWorker({ config, connection, env, prepared });
+    for (const warning of warnings) logger.warn(formatDiagnostic(warning));
+    const workflows = [...catalog.workflows.keys()].sort();
+    const ready = worker.run();
+    logger.info('worker polling', {
+      address,
+      namespace: config.temporal.namespace ?? DEFAULT_NAMESPACE,
+      taskQueue: config.taskQueue,
+      workflows,
+      bundle: config.workflowBundlePath ?? 'built at start',
+      ...proxySummary(env),
+      ...(config.metricsAddress ? { metrics: `http://${config.metricsAddress}/metrics` } : {}),
+    });
+    options.onReady?.({ config, workflows });
+    await ready;
+    logger.info('worker stopped');
+  } finally {
+    await connection.close();
+  }
+}

@@ -1,0 +1,142 @@
+/**
+ * Builds a worker from configuration: loads and validates the catalog (refusing to start on
+ * errors), resolves each source description's server and credentials, and registers the
+ * activities: `prepareArazzoRun` and, as the default activity, the HTTP call of any operation.
+ */
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { NativeConnection } from '@temporalio/worker';
+import { Worker, type WorkerOptions } from '@temporalio/worker';
+import { createHttpActivities } from '../activities/index.js';
+import {
+  createNetworkGot,
+  resolveNetworkSettings,
+  secretsOfNetwork,
+  type NetworkSettings,
+} from '../activities/network.js';
+import { createPrepareActivity } from '../activities/prepare.js';
+import type { ArazzoActivities } from '../contract/index.js';
+import { loadRunnableCatalog, type Catalog, type Diagnostic } from '../catalog/index.js';
+import {
+  DEFAULT_NAMESPACE,
+  catalogOptions,
+  readWorkerSettings,
+  resolveSourceConnections,
+  type SourceConnection,
+  type SourceToConnect,
+  type WorkerConfig,
+} from '../config/index.js';
+
+/** Worker start refused: the problems, each on its own line. */
+export class WorkerSetupError extends Error {
+  constructor(
+    readonly problems: string[],
+    readonly diagnostics: Diagnostic[] = [],
+  ) {
+    super(`the worker cannot start:\n${problems.map((p) => `  ${p}`).join('\n')}`);
+    this.name = 'WorkerSetupError';
+  }
+}
+
+/** Where the workflow code is: the TypeScript sources under tsx, the compiled files under node. */
+export function workflowsPath(): string {
+  const ts = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
+  return existsSync(ts) ? ts : fileURLToPath(new URL('../workflows/index.js', import.meta.url));
+}
+
+type CatalogSettings = Pick<WorkerConfig, 'catalogFolders' | 'sourceOverrides' | 'runOptionDefaults'> &
+  Partial<Pick<WorkerConfig, 'remoteSources'>>;
+
+/** Loads the catalog and lists every source it needs a connection for; throws WorkerSetupError on any problem. */
+export async function loadWorkerCatalog(config: CatalogSettings): Promise<{
+  catalog: Catalog;
+  sources: SourceToConnect[];
+  warnings: Diagnostic[];
+}> {
+  const { catalog, sources, warnings, problems, diagnostics } = await loadRunnableCatalog(
+    catalogOptions(config),
+  );
+  if (problems.length > 0) throw new WorkerSetupError(problems, diagnostics);
+  return { catalog, sources, warnings };
+}
+
+/** Everything a worker needs besides a connection, checked: made by {@link prepareWorker}. */
+export interface PreparedWorker {
+  config: WorkerConfig;
+  catalog: Catalog;
+  warnings: Diagnostic[];
+  connections: Record<string, SourceConnection>;
+  network: NetworkSettings;
+}
+
+/**
+ * Checks the catalog, the sources' connections and the network settings; throws one
+ * WorkerSetupError listing `settingProblems` and every problem found here.
+ */
+async function prepareWithConfig(
+  config: WorkerConfig,
+  env: NodeJS.ProcessEnv,
+  settingProblems: string[],
+): Promise<PreparedWorker> {
+  const { catalog, sources, warnings, problems, diagnostics } = await loadRunnableCatalog(
+    catalogOptions(config),
+  );
+  const connections = resolveSourceConnections(env, sources);
+  const network = resolveNetworkSettings(env);
+  const all = [
+    ...settingProblems,
+    ...problems,
+    ...(connections.ok ? [] : connections.errors),
+    ...(network.ok ? [] : network.errors),
+  ];
+  if (all.length > 0 || !connections.ok || !network.ok) throw new WorkerSetupError(all, diagnostics);
+  return { config, catalog, warnings, connections: connections.connections, network: network.settings };
+}
+
+/**
+ * The one pass before a worker connects: settings, catalog documents (file:line diagnostics) and
+ * every source's connection settings are all read, and every problem is reported in one
+ * WorkerSetupError. Needs no Temporal server.
+ */
+export async function prepareWorker(env: NodeJS.ProcessEnv): Promise<PreparedWorker> {
+  const { config, errors } = readWorkerSettings(env);
+  return prepareWithConfig(config, env, errors);
+}
+
+export interface ArazzoWorkerOptions {
+  config: WorkerConfig;
+  connection: NativeConnection;
+  env?: NodeJS.ProcessEnv;
+  /** Extra Worker options (tests shorten shutdown, benchmarks tune concurrency). */
+  workerOptions?: Partial<WorkerOptions>;
+  /** What {@link prepareWorker} checked already; prepared from `config` when absent. */
+  prepared?: PreparedWorker;
+}
+
+/** Creates the worker; throws WorkerSetupError listing every problem when it cannot start. */
+export async function createArazzoWorker(
+  options: ArazzoWorkerOptions,
+): Promise<{ worker: Worker; catalog: Catalog; warnings: Diagnostic[] }> {
+  const { config } = options;
+  const { catalog, warnings, connections, network } =
+    options.prepared ?? (await prepareWithConfig(config, options.env ?? process.env, []));
+
+  const { callOperation } = createHttpActivities({
+    connections,
+    got: createNetworkGot(network),
+    secrets: secretsOfNetwork(network),
+  });
+  const { prepareArazzoRun } = createPrepareActivity({ catalog });
+  const worker = await Worker.create({
+    connection: options.connection,
+    namespace: config.temporal.namespace ?? DEFAULT_NAMESPACE,
+    taskQueue: config.taskQueue,
+    ...(config.workflowBundlePath
+      ? { workflowBundle: { codePath: config.workflowBundlePath } }
+      : { workflowsPath: workflowsPath() }),
+    activities: { prepareArazzoRun, default: callOperation } satisfies ArazzoActivities,
+    ...config.workerTuning,
+    ...options.workerOptions,
+  });
+  return { worker, catalog, warnings };
+}
