@@ -45,7 +45,7 @@ export interface PrepareRunResult {
 }
 
 /**
- * What the worker registers (`satisfies ArazzoActivities` in worker-setup.ts) and what the
+ * What the worker registers (`satisfies ArazzoActivities` in worker/setup.ts) and what the
  * workflow's proxies are typed from, so a change of either side fails `tsc`.
  */
 export interface ArazzoActivities {
