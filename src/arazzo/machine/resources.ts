@@ -12,13 +12,14 @@ import type { AdoptRequest, RunState, StepResponse, TrackedResource } from './st
 /**
  * Whether a resource in `status` still runs, the one rule of adoption, conflict waits and cancels:
  * with terminal statuses declared, anything not terminal is active (so statuses the server added
- * later, Airbyte's `queued`, still count); without them, only `activeStatuses` are.
+ * later, Airbyte's `queued`, still count); without them (absent or an empty list, which declares
+ * nothing), only `activeStatuses` are.
  */
 export function isActiveStatus(
   status: string,
   spec: Pick<AdoptRequest, 'activeStatuses' | 'terminalStatuses'>,
 ): boolean {
-  if (spec.terminalStatuses !== undefined) return !spec.terminalStatuses.includes(status);
+  if (spec.terminalStatuses?.length) return !spec.terminalStatuses.includes(status);
   return spec.activeStatuses.includes(status);
 }
 

@@ -5,7 +5,7 @@ export {
   type CarriedRunData,
   type RunStart,
 } from './arguments.js';
-export { cancelVerdict, pollNow, recordCancelRequest } from './cancel.js';
+export { cancelVerdict, pollNow, recordCancelRequest } from './signal-cancel.js';
 export {
   afterBlockingCheck,
   blockingCheckLabel,
