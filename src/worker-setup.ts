@@ -9,8 +9,10 @@ import type { NativeConnection } from '@temporalio/worker';
 import { Worker, type WorkerOptions } from '@temporalio/worker';
 import { createHttpActivities, resolveSourceConnections, type SourceToConnect } from './activities/index.js';
 import { createNetworkGot, resolveNetworkSettings, secretsOfNetwork } from './activities/network.js';
+import { createPollActivity } from './activities/poll.js';
 import { createPrepareActivity } from './activities/prepare.js';
 import type { ArazzoActivities } from './arazzo/contract.js';
+import type { PollActivities } from './arazzo/run/poll-loop.js';
 import {
   formatDiagnostic,
   hasErrors,
@@ -116,7 +118,10 @@ export async function createArazzoWorker(
     ...(config.workflowBundlePath
       ? { workflowBundle: { codePath: config.workflowBundlePath } }
       : { workflowsPath: workflowsPath() }),
-    activities: { prepareArazzoRun, default: callOperation } satisfies ArazzoActivities,
+    activities: {
+      ...({ prepareArazzoRun, default: callOperation } satisfies ArazzoActivities),
+      ...(createPollActivity({ callOperation }) satisfies PollActivities),
+    },
     ...config.workerTuning,
     ...options.workerOptions,
   });

@@ -50,6 +50,8 @@ import type { ExecutionPlan } from '../arazzo/plan.js';
 import type { HttpRequestSpec } from '../arazzo/request.js';
 import { cancelSignal, statusQuery, type RunStatus } from './messages.js';
 import { Failure } from '../arazzo/failures.js';
+import { scheduledPollSeconds } from '../arazzo/run/poll-schedule.js';
+import { POLL_WINDOW_SECONDS, pollInActivity, pollsInActivity } from './poll-in-activity.js';
 
 /** What continue-as-new carries into the next run. */
 export interface CarriedRun {
@@ -482,21 +484,33 @@ export async function runArazzoWorkflow(inputs: unknown, extra?: WorkflowArgumen
         });
       }
 
-      if (move.delaySeconds > 0) {
+      const deadlines = [waitDeadlineMs, executionDeadlineMs].filter((d): d is number => d !== undefined);
+      const untilDeadline =
+        deadlines.length > 0 ? Math.max(0, Math.min(...deadlines) - Date.now()) : Infinity;
+      // pollIn 'activity': the polling activity waits between polls, not a timer here.
+      if (move.delaySeconds > 0 && !pollsInActivity(plan, move)) {
         phase = 'waiting';
-        const deadlines = [waitDeadlineMs, executionDeadlineMs].filter((d): d is number => d !== undefined);
-        const untilDeadline =
-          deadlines.length > 0 ? Math.max(0, Math.min(...deadlines) - Date.now()) : Infinity;
-        const delayMs = Math.min(move.delaySeconds * 1000, untilDeadline);
+        // The poll schedule may lengthen a poll's wait with the run's age (durations are not
+        // compared on replay, so this changes no recorded history).
+        const waitSeconds =
+          move.type === 'call' && move.reason === 'poll'
+            ? scheduledPollSeconds(
+                plan.options.pollSchedule,
+                move.delaySeconds,
+                (Date.now() - startedAtMs) / 1000,
+                plan.options.maxPollIntervalSeconds,
+              )
+            : move.delaySeconds;
+        const delayMs = Math.min(waitSeconds * 1000, untilDeadline);
         nextPollAtMs = Date.now() + delayMs;
         const why = blocking
           ? `${blocking.kind} ${String(blocking.resourceId)} (${blocking.status}) must end before ${blocking.stepId}`
           : `${move.type === 'call' ? move.reason : 'wait'} ${move.stepId ?? ''}`.trim();
-        showDetails(`**${plan.workflowId}** waiting ${move.delaySeconds} s (${why}). ${jobSummary()}`);
+        showDetails(`**${plan.workflowId}** waiting ${waitSeconds} s (${why}). ${jobSummary()}`);
         wake = false;
         const woken = await condition(() => wake, delayMs, { summary: why });
         nextPollAtMs = undefined;
-        if (woken || delayMs < move.delaySeconds * 1000) continue; // re-check cancel and deadlines first
+        if (woken || delayMs < waitSeconds * 1000) continue; // re-check cancel and deadlines first
         move = { ...move, delaySeconds: 0 };
       }
 
@@ -522,10 +536,28 @@ export async function runArazzoWorkflow(inputs: unknown, extra?: WorkflowArgumen
         );
         let transition: Transition | undefined;
         try {
-          const response = await activityFor(call.request)({
-            request: call.request,
-            ...(call.adopt ? { adopt: call.adopt } : {}),
-          });
+          let response: StepResponse;
+          if (pollsInActivity(plan, call)) {
+            wake = false;
+            const polled = await pollInActivity(
+              {
+                plan,
+                state,
+                call,
+                startedAtMs,
+                windowSeconds: Math.max(1, Math.min(POLL_WINDOW_SECONDS, Math.floor(untilDeadline / 1000))),
+              },
+              () => wake,
+            );
+            // A cancel signal, or a window cut short by a deadline: handled at the loop's top.
+            if (polled?.response === undefined) continue;
+            response = polled.response;
+          } else {
+            response = await activityFor(call.request)({
+              request: call.request,
+              ...(call.adopt ? { adopt: call.adopt } : {}),
+            });
+          }
           if (response.blockedBy !== undefined && call.adopt !== undefined && patched(CONFLICT_WAIT_PATCH)) {
             blocking = {
               stepId: call.stepId,
