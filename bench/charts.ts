@@ -39,8 +39,9 @@ interface ResultsFile {
   peers?: {
     runs?: Array<{ peer: string; n: number; cpuMsPerPoll?: number; detectionOverheadMs?: Percentiles }>;
   };
-  pollIn?: {
-    runs?: Array<{ design: string; n: number; cpuMsPerPoll?: number; detectionOverheadMs?: Percentiles }>;
+  wait?: {
+    intervalSeconds?: number;
+    designs?: Array<{ design: string; n: number; cpuMsPerPoll?: number; detectionOverheadMs?: Percentiles }>;
   };
 }
 
@@ -49,8 +50,6 @@ const DESIGN_NAMES: Record<string, string> = {
   bare: 'bare Node loop (no durability)',
   'airflow-trigger': 'Airflow deferrable trigger',
   'airflow-sensor': 'Airflow sensor (reschedule)',
-  workflow: 'arazzo-temporal (timer + local read)',
-  activity: "arazzo-temporal (pollIn: 'activity')",
 };
 
 /** The points of one results file. */
@@ -76,7 +75,14 @@ export function pointsOf(results: ResultsFile, file: string): ChartPoint[] {
     ),
     ...(results.scale?.bare ?? []).map((r) => point('bare', r.n, r.cpuMsPerPoll, r.detectionOverheadMs)),
     ...(results.peers?.runs ?? []).map((r) => point(r.peer, r.n, r.cpuMsPerPoll, r.detectionOverheadMs)),
-    ...(results.pollIn?.runs ?? []).map((r) => point(r.design, r.n, r.cpuMsPerPoll, r.detectionOverheadMs)),
+    ...(results.wait?.designs ?? []).map((r) =>
+      point(
+        `arazzo-temporal, ${r.design} (wait scenario, ${results.wait?.intervalSeconds ?? '?'} s interval)`,
+        r.n,
+        r.cpuMsPerPoll,
+        r.detectionOverheadMs,
+      ),
+    ),
   ];
 }
 
@@ -113,7 +119,7 @@ export function cpuChart(points: ChartPoint[]): TopLevelSpec {
       color: {
         field: 'design',
         type: 'nominal',
-        legend: { orient: 'bottom', columns: 2, title: null, labelLimit: 400 },
+        legend: { orient: 'bottom', columns: 1, title: null, labelLimit: 600 },
       },
     },
   };
@@ -142,7 +148,7 @@ export function detectionChart(points: ChartPoint[]): TopLevelSpec {
       color: {
         field: 'design',
         type: 'nominal',
-        legend: { orient: 'bottom', columns: 2, title: null, labelLimit: 400 },
+        legend: { orient: 'bottom', columns: 1, title: null, labelLimit: 600 },
       },
       strokeDash: { field: 'percentile', type: 'nominal', title: null },
       detail: { field: 'percentile' },
