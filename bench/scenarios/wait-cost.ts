@@ -7,7 +7,7 @@
  * design: polls, history events and actions per run (measured), the polls the schedule predicts
  * (`pollsBetween`), worker CPU per poll, detection delay (run closed − job ended in the
  * simulator), cancel latency (signal sent → the simulator's DELETE), and crash recovery (worker
- * SIGKILLed → first read of each job by the replacement worker).
+ * killed: SIGTERM, SIGKILL at once → first read of each job by the replacement worker).
  */
 import { pollsBetween, type PollSchedule } from '../../src/arazzo/run/poll-schedule.js';
 import type { BenchContext } from '../lib/context.js';
@@ -141,7 +141,7 @@ export async function runWaitCost(
         if (delByJob) cancelLatency.push(Date.parse(delByJob.time) - sentMs);
       }
 
-      // 3. Crash recovery: 3 long jobs, the worker SIGKILLed mid-wait, a new one started at once.
+      // 3. Crash recovery: 3 long jobs, the worker killed mid-wait (SIGTERM, SIGKILL at once), a new one started at once.
       const crashConnections = Array.from(
         { length: 3 },
         () =>
