@@ -6,7 +6,7 @@
  *   npm run bench                          all scenarios (about 20 minutes on two cores)
  *   npm run bench -- --quick               small N, for a smoke run
  *   npm run bench -- --scenario history    one scenario (repeat or comma-separate for more):
- *                                          startup, history, scale, limit, long-run, prod-server, peers
+ *                                          startup, history, scale, limit, long-run, prod-server, peers, wait
  *   --sizes 100,1000   scale (and peers) sizes   --no-profile   no worker CPU profile   --keep   keep the scratch folder
  *   --write            also write the repository's result files for a quick or partial run
  *
@@ -35,8 +35,19 @@ import { runLongRun } from './scenarios/long-run.js';
 import { runProdServer } from './scenarios/prod-server.js';
 import { runScale } from './scenarios/scale.js';
 import { runStartup } from './scenarios/startup.js';
+import { runWaitCost, type WaitCostResult } from './scenarios/wait-cost.js';
+import { POLL_HEARTBEAT_TIMEOUT_SECONDS } from '../src/workflows/poll-in-activity.js';
 
-const SCENARIOS = ['startup', 'history', 'scale', 'limit', 'long-run', 'prod-server', 'peers'] as const;
+const SCENARIOS = [
+  'startup',
+  'history',
+  'scale',
+  'limit',
+  'long-run',
+  'prod-server',
+  'peers',
+  'wait',
+] as const;
 type ScenarioName = (typeof SCENARIOS)[number];
 
 interface Args {
@@ -188,7 +199,7 @@ async function main(): Promise<void> {
       }),
     };
 
-    const results: BenchResults = {
+    const results: BenchResults & { wait?: WaitCostResult } = {
       machine: machineInfo(devServer.cliPath),
       settings: {
         quick: args.quick,
@@ -232,6 +243,7 @@ async function main(): Promise<void> {
     results.longRun = await run('long-run', () => runLongRun(ctx));
     results.prodServer = await run('prod-server', () => runProdServer(ctx));
     results.peers = await run('peers', () => runPeers(ctx, args.sizes ? { sizes: args.sizes } : {}));
+    results.wait = await run('wait', () => runWaitCost(ctx, POLL_HEARTBEAT_TIMEOUT_SECONDS));
     results.durationSeconds = Math.round((Date.now() - began) / 1000);
 
     const official = args.write || (!args.quick && !args.partial);

@@ -5,6 +5,7 @@
 import type { RunOptions } from './plan.js';
 import { RUN_OPTIONS_EXTENSION } from './extensions.js';
 import { Failure } from './failures.js';
+import { DEFAULT_POLL_SCHEDULE, pollScheduleProblem } from './run/poll-schedule.js';
 
 /** Defaults chosen to match what Airbyte users know from Airflow and Dagster (see README). */
 export const DEFAULT_RUN_OPTIONS: RunOptions = {
@@ -22,6 +23,8 @@ export const DEFAULT_RUN_OPTIONS: RunOptions = {
   readActivity: 'local',
   cancelAdoptedJobs: false,
   createSettleSeconds: 0,
+  pollSchedule: DEFAULT_POLL_SCHEDULE,
+  pollIn: 'workflow',
 };
 
 type Check = (value: unknown) => string | undefined;
@@ -58,6 +61,8 @@ const CHECKS: { [K in keyof RunOptions]: Check } = {
   readActivity: (v) => (v === 'local' || v === 'regular' ? undefined : "'local' or 'regular'"),
   cancelAdoptedJobs: (v) => (typeof v === 'boolean' ? undefined : 'true or false'),
   createSettleSeconds: nonNegative,
+  pollSchedule: pollScheduleProblem,
+  pollIn: (v) => (v === 'workflow' || v === 'activity' ? undefined : "'workflow' or 'activity'"),
 };
 
 /** Names of the options, for help texts and error messages. */

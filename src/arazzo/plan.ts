@@ -4,6 +4,7 @@
  * edited catalog never changes what a running workflow does.
  */
 import type { ArazzoDocument, JsonValue, ParameterLocation } from './model.js';
+import type { PollSchedule } from './run/poll-schedule.js';
 
 /** An OpenAPI parameter as the request builder needs it. */
 export interface OperationParameter {
@@ -154,6 +155,16 @@ export interface RunOptions {
    * until this many seconds after the lost request was sent; 0 = 5 × the source's HTTP timeout.
    */
   createSettleSeconds: number;
+  /**
+   * How the wait between polls grows (src/arazzo/run/poll-schedule.ts): `constant`, or with the
+   * run's age. Missing in plans recorded before the option existed: constant.
+   */
+  pollSchedule?: PollSchedule;
+  /**
+   * Where a poll loop runs: `workflow` (a durable timer and a read per poll) or `activity` (one
+   * heartbeating activity polls until the loop would end or a window elapses). Missing: workflow.
+   */
+  pollIn?: 'workflow' | 'activity';
 }
 
 export interface ExecutionPlan {

@@ -12,8 +12,9 @@ import type { AdoptRequest, StepResponse } from '../arazzo/machine/index.js';
 import type { JsonObject } from '../arazzo/model.js';
 import type { ExecutionPlan } from '../arazzo/plan.js';
 import type { HttpRequestSpec } from '../arazzo/request/index.js';
+import type { PollLoopInput, PollLoopResult } from '../arazzo/run/poll-loop.js';
 
-export type { AdoptRequest, HttpRequestSpec, StepResponse };
+export type { AdoptRequest, HttpRequestSpec, PollLoopInput, PollLoopResult, StepResponse };
 
 /** Input of one operation call (the activity whose type is the operation key). */
 export interface CallInput {
@@ -52,7 +53,15 @@ export interface ArazzoActivities {
   prepareArazzoRun(input: PrepareRunInput): Promise<PrepareRunResult>;
   /** The default activity: one per operation key (`activityInfo().activityType`). */
   default: CallOperation;
+  /** `pollIn: 'activity'`: a poll loop inside one heartbeating activity. */
+  pollOperation: PollOperation;
 }
+
+/** The polling activity (`pollIn: 'activity'`): polls until the loop would end or its window elapses. */
+export type PollOperation = (input: PollLoopInput) => Promise<PollLoopResult>;
+
+/** The polling activity's name: registered under it, called by it, found in history by it. */
+export const POLL_ACTIVITY = 'pollOperation' satisfies keyof ArazzoActivities;
 
 /** The one retry policy of operation calls, regular and local activities alike. */
 export const CALL_RETRY_POLICY: RetryPolicy = {

@@ -1,5 +1,6 @@
 export {
   CALL_RETRY_POLICY,
+  POLL_ACTIVITY,
   PREPARE_RETRY_POLICY,
   type AdoptRequest,
   type ArazzoActivities,
@@ -7,6 +8,9 @@ export {
   type CallOperation,
   type HttpRequestSpec,
   type OperationActivities,
+  type PollLoopInput,
+  type PollLoopResult,
+  type PollOperation,
   type PrepareRunInput,
   type PrepareRunResult,
   type StepResponse,

@@ -1,7 +1,8 @@
 /**
  * Builds a worker from configuration: loads and validates the catalog (refusing to start on
  * errors), resolves each source description's server and credentials, and registers the
- * activities: `prepareArazzoRun` and, as the default activity, the HTTP call of any operation.
+ * activities: `prepareArazzoRun`, as the default activity the HTTP call of any operation, and
+ * `pollOperation`, the poll loop of `pollIn: 'activity'` over that same call.
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -14,6 +15,7 @@ import {
   secretsOfNetwork,
   type NetworkSettings,
 } from '../activities/network.js';
+import { createPollActivity } from '../activities/poll.js';
 import { createPrepareActivity } from '../activities/prepare.js';
 import type { ArazzoActivities } from '../contract/index.js';
 import { loadRunnableCatalog, type Catalog, type Diagnostic } from '../catalog/index.js';
@@ -134,7 +136,11 @@ export async function createArazzoWorker(
     ...(config.workflowBundlePath
       ? { workflowBundle: { codePath: config.workflowBundlePath } }
       : { workflowsPath: workflowsPath() }),
-    activities: { prepareArazzoRun, default: callOperation } satisfies ArazzoActivities,
+    activities: {
+      prepareArazzoRun,
+      default: callOperation,
+      ...createPollActivity({ callOperation }),
+    } satisfies ArazzoActivities,
     ...config.workerTuning,
     ...options.workerOptions,
   });

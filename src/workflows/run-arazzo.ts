@@ -15,11 +15,13 @@ import {
   pollNow,
   projectStatus,
   reservedArgumentProblem,
+  scheduledMove,
   shouldContinueAsNew,
 } from '../arazzo/run/index.js';
 import { cancelSignal, statusQuery, type ArazzoWorkflow, type WorkflowArgument } from '../contract/index.js';
 import { operationProxies } from './activity-proxies.js';
 import { failureOf } from './failure-of.js';
+import { pollsInActivity } from './poll-in-activity.js';
 import { beginRun } from './run-begin.js';
 import { RunRecord } from './run-record.js';
 import { cancelOnSignal, cancelResources, endRun, onRunError, runMove, waitFor } from './run-steps.js';
@@ -67,9 +69,13 @@ export async function runArazzoWorkflow(inputs: unknown, extra?: WorkflowArgumen
       }
 
       const move = run.pendingMove();
-      if (move.delaySeconds > 0) {
-        const wait = planWait(move, run.deadlines, Date.now());
-        const woken = await waitFor(run, move, wait);
+      // pollIn 'activity': the polling activity waits between polls, not a timer here.
+      if (move.delaySeconds > 0 && !pollsInActivity(run.plan, move)) {
+        // The poll schedule may stretch a poll's wait with the run's age (replay compares timers,
+        // not their durations, so no recorded history changes).
+        const scheduled = scheduledMove(move, run.plan.options, (Date.now() - run.startedAtMs) / 1000);
+        const wait = planWait(scheduled, run.deadlines, Date.now());
+        const woken = await waitFor(run, scheduled, wait);
         if (woken || wait.cutShort) continue; // re-check cancel and deadlines first
         run.move = pollNow(move);
       }

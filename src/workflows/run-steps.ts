@@ -41,6 +41,7 @@ import {
   childWorkflowId,
   completedDetails,
   internalFailure,
+  msUntilDeadline,
   pollNow,
   recordCancelRequest,
   waitingDetails,
@@ -52,6 +53,7 @@ import {
 import type { ArazzoWorkflow } from '../contract/index.js';
 import { activityFor, type OperationCalls } from './activity-proxies.js';
 import { failureOf } from './failure-of.js';
+import { POLL_WINDOW_SECONDS, pollInActivity, pollsInActivity } from './poll-in-activity.js';
 import type { RunRecord } from './run-record.js';
 
 /** Marks histories whose runs wait for a blocking resource on timers (before: the create was retried). */
@@ -64,7 +66,10 @@ const CONFLICT_WAIT_PATCH = 'conflict-wait-polls-blocking-resource';
  */
 const CANCEL_OWN_CONFIRMED = 'cancel-own-jobs-after-confirming-read';
 
-/** The one dispatch point: carries out the pending move (a call, a blocking check or a child run). */
+/**
+ * The one dispatch point: carries out the pending move (a call, a poll loop inside an activity, a
+ * blocking check or a child run).
+ */
 export async function runMove(run: RunRecord, calls: OperationCalls, info: WorkflowInfo): Promise<void> {
   const move = run.pendingMove();
   // The count goes up before the await: only the next iteration's history budget reads it.
@@ -75,6 +80,7 @@ export async function runMove(run: RunRecord, calls: OperationCalls, info: Workf
       if (run.blocking !== undefined && move.adopt !== undefined && run.blocking.stepId === move.stepId) {
         return checkBlocking(run, calls, move, run.blocking, move.adopt);
       }
+      if (pollsInActivity(run.plan, move)) return pollStep(run, move);
       return callStep(run, calls, move);
     case 'runWorkflow':
       return runChild(run, info, move);
@@ -171,6 +177,38 @@ async function callStep(run: RunRecord, calls: OperationCalls, call: CallMove): 
       return;
     }
     transition = afterCall(plan, run.state, response, Date.now());
+  } catch (error) {
+    if (isCancellation(error) || !(error instanceof ActivityFailure)) throw error;
+    transition = afterCallError(plan, run.state, `${call.request.operation} failed: ${causeOf(error)}`);
+  }
+  applyCall(run, call, transition);
+}
+
+/**
+ * `pollIn: 'activity'`: the poll loop runs inside one heartbeating activity, which returns the
+ * response that ends it (or the last one when its window elapses); that response is fed to the
+ * machine here, as any call's. A cancel signal, or a window that ended before the first poll,
+ * leaves the move pending for the loop's top.
+ */
+async function pollStep(run: RunRecord, call: CallMove): Promise<void> {
+  const { plan } = run;
+  setCurrentDetails(callDetails(plan.workflowId, call, run.state.resources));
+  const untilDeadlineMs = msUntilDeadline(run.deadlines, Date.now());
+  let transition: Transition;
+  try {
+    run.wake = false;
+    const polled = await pollInActivity(
+      {
+        plan,
+        state: run.state,
+        call,
+        startedAtMs: run.startedAtMs,
+        windowSeconds: Math.max(1, Math.min(POLL_WINDOW_SECONDS, Math.floor(untilDeadlineMs / 1000))),
+      },
+      () => run.wake,
+    );
+    if (polled?.response === undefined) return;
+    transition = afterCall(plan, run.state, polled.response, Date.now());
   } catch (error) {
     if (isCancellation(error) || !(error instanceof ActivityFailure)) throw error;
     transition = afterCallError(plan, run.state, `${call.request.operation} failed: ${causeOf(error)}`);

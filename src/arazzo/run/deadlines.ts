@@ -60,10 +60,15 @@ export interface WaitPlan {
   nextPollAtMs: number;
 }
 
+/** Milliseconds until the nearer deadline (0 when passed), Infinity without one. */
+export function msUntilDeadline(deadlines: RunDeadlines, nowMs: number): number {
+  const ends = [deadlines.waitAtMs, deadlines.executionAtMs].filter((d): d is number => d !== undefined);
+  return ends.length > 0 ? Math.max(0, Math.min(...ends) - nowMs) : Infinity;
+}
+
 /** The wait before a delayed move, ended early at the nearest deadline. */
 export function planWait(move: DelayedMove, deadlines: RunDeadlines, nowMs: number): WaitPlan {
-  const ends = [deadlines.waitAtMs, deadlines.executionAtMs].filter((d): d is number => d !== undefined);
-  const untilDeadline = ends.length > 0 ? Math.max(0, Math.min(...ends) - nowMs) : Infinity;
+  const untilDeadline = msUntilDeadline(deadlines, nowMs);
   const delayMs = Math.min(move.delaySeconds * 1000, untilDeadline);
   return { delayMs, cutShort: delayMs < move.delaySeconds * 1000, nextPollAtMs: nowMs + delayMs };
 }

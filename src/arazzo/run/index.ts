@@ -16,6 +16,7 @@ export {
 export {
   deadlineFailure,
   expiredDeadline,
+  msUntilDeadline,
   planWait,
   runDeadlines,
   type RunDeadlines,
@@ -30,6 +31,8 @@ export {
   waitReason,
 } from './details.js';
 export { runsAsLocalActivity } from './dispatch.js';
+export { nextPoll, type PollLoopInput, type PollLoopResult } from './poll-loop.js';
+export { scheduledMove, scheduledPollSeconds, type PollSchedule } from './poll-schedule.js';
 export { endingOf, internalFailure, type RunFailure } from './ending.js';
 export { EVENTS_PER_LOCAL_CALL, shouldContinueAsNew } from './history-budget.js';
 export { projectStatus, type RunStatus, type RunView } from './status-projection.js';
