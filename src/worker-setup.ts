@@ -5,11 +5,14 @@
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { Client } from '@temporalio/client';
 import type { NativeConnection } from '@temporalio/worker';
 import { Worker, type WorkerOptions } from '@temporalio/worker';
 import { createHttpActivities, resolveSourceConnections, type SourceToConnect } from './activities/index.js';
 import { createNetworkGot, resolveNetworkSettings, secretsOfNetwork } from './activities/network.js';
 import { createPrepareActivity } from './activities/prepare.js';
+import { createMessageActivities } from './activities/subscribe-message.js';
+import { mailboxTtlSeconds } from './receiver/settings.js';
 import type { ArazzoActivities } from './arazzo/contract.js';
 import {
   formatDiagnostic,
@@ -101,7 +104,13 @@ export async function createArazzoWorker(
   const connections = resolveSourceConnections(env, sources);
   const network = resolveNetworkSettings(env);
   const problems = [...(connections.ok ? [] : connections.errors), ...(network.ok ? [] : network.errors)];
-  if (!connections.ok || !network.ok) throw new WorkerSetupError(problems);
+  let ttl = 0;
+  try {
+    ttl = mailboxTtlSeconds(env);
+  } catch (error) {
+    problems.push((error as Error).message);
+  }
+  if (!connections.ok || !network.ok || problems.length > 0) throw new WorkerSetupError(problems);
 
   const { callOperation } = createHttpActivities({
     connections: connections.connections,
@@ -109,6 +118,12 @@ export async function createArazzoWorker(
     secrets: secretsOfNetwork(network.settings),
   });
   const { prepareArazzoRun } = createPrepareActivity({ catalog });
+  // Receive steps register with their mailbox through this client, on the worker's own connection.
+  const { subscribeMessage } = createMessageActivities({
+    client: new Client({ connection: options.connection, namespace: config.temporal.namespace ?? 'default' }),
+    taskQueue: config.taskQueue,
+    mailboxTtlSeconds: ttl,
+  });
   const worker = await Worker.create({
     connection: options.connection,
     namespace: config.temporal.namespace ?? 'default',
@@ -116,7 +131,10 @@ export async function createArazzoWorker(
     ...(config.workflowBundlePath
       ? { workflowBundle: { codePath: config.workflowBundlePath } }
       : { workflowsPath: workflowsPath() }),
-    activities: { prepareArazzoRun, default: callOperation } satisfies ArazzoActivities,
+    activities: {
+      ...({ prepareArazzoRun, default: callOperation } satisfies ArazzoActivities),
+      subscribeMessage,
+    },
     ...config.workerTuning,
     ...options.workerOptions,
   });

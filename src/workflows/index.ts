@@ -6,6 +6,7 @@ import type { JsonObject } from '../arazzo/model.js';
 import { runArazzoWorkflow, type WorkflowArgument } from './run-arazzo.js';
 
 export { cancelSignal, statusQuery } from './messages.js';
+export { arazzoMessageMailbox } from './mailbox.js';
 export type { CancelRequest, RunStatus } from './messages.js';
 
 /** Any workflow type not registered otherwise runs the catalog workflow of that name. */

@@ -26,6 +26,7 @@ import {
   activeResourceIn,
   afterCall,
   afterCallError,
+  afterReceive,
   afterWorkflow,
   cancellableResources,
   describeRequest,
@@ -50,6 +51,7 @@ import type { ExecutionPlan } from '../arazzo/plan.js';
 import type { HttpRequestSpec } from '../arazzo/request.js';
 import { cancelSignal, statusQuery, type RunStatus } from './messages.js';
 import { Failure } from '../arazzo/failures.js';
+import { installMessageInbox, receiveMessage } from './receive.js';
 
 /** What continue-as-new carries into the next run. */
 export interface CarriedRun {
@@ -165,6 +167,7 @@ export async function runArazzoWorkflow(inputs: unknown, extra?: WorkflowArgumen
     wake = true;
     log.info('cancel requested', { reason: cancelRequested.reason });
   });
+  const inbox = installMessageInbox();
   setHandler(statusQuery, (): RunStatus => {
     if (!prepared) {
       return {
@@ -498,6 +501,24 @@ export async function runArazzoWorkflow(inputs: unknown, extra?: WorkflowArgumen
         nextPollAtMs = undefined;
         if (woken || delayMs < move.delaySeconds * 1000) continue; // re-check cancel and deadlines first
         move = { ...move, delaySeconds: 0 };
+      }
+
+      if (move.type === 'receive') {
+        phase = 'waiting';
+        const untilDeadlineMs = Math.min(
+          ...[waitDeadlineMs, executionDeadlineMs].map((d) => (d === undefined ? Infinity : d - Date.now())),
+        );
+        showDetails(
+          `**${plan.workflowId}** step ${move.stepId} waits for message ${move.correlationId}. ${jobSummary()}`,
+        );
+        const received = await receiveMessage(inbox, move, info.workflowId, {
+          stop: () => cancelRequested !== undefined,
+          untilDeadlineMs: Math.max(0, untilDeadlineMs),
+        });
+        if (received.type === 'interrupted') continue;
+        const message = received.type === 'message' ? received.message : undefined;
+        ({ state, move } = afterReceive(plan, state, message, move.timeoutMs));
+        continue;
       }
 
       phase = 'running';

@@ -1,6 +1,7 @@
 export {
   afterCall,
   afterCallError,
+  afterReceive,
   afterWorkflow,
   cancellableResources,
   describeRequest,
@@ -10,6 +11,8 @@ export {
   startRun,
 } from './machine.js';
 export type { Transition } from './machine.js';
+export { isReceiveStep, messageView, receiveMove } from './receive.js';
+export type { ReceivedMessage, ReceiveMove } from './receive.js';
 export { activeResourceIn, lookupReadable } from './blocking.js';
 export type {
   AdoptRequest,

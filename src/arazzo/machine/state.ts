@@ -5,6 +5,7 @@
 import type { JsonObject, JsonValue } from '../model.js';
 import type { AdoptRequest } from '../contract.js';
 import type { HttpRequestSpec } from '../request.js';
+import type { ReceiveMove } from './receive.js';
 
 export type { AdoptRequest, StepResponse } from '../contract.js';
 
@@ -51,6 +52,7 @@ export type Move =
       purpose: WorkflowPurpose;
       delaySeconds: number;
     }
+  | ReceiveMove
   | { type: 'end'; outputs: JsonObject }
   | { type: 'fail'; errorType: string; message: string; stepId?: string; details?: JsonObject };
 
