@@ -16,7 +16,7 @@ import { startWorkerProcess, type WorkerProcess } from '../helpers/worker-proces
 import { startSimulator, type Simulator } from '../../simulator/server.js';
 import type { Scenario } from '../../simulator/types.js';
 import { startReceiver, NOTIFICATION_PATH, type Receiver } from '../../src/receiver/receiver.js';
-import { loadReceiverSettings, type ReceiverSettings } from '../../src/receiver/settings.js';
+import { loadReceiverSettings } from '../../src/receiver/settings.js';
 import { temporalDeliver } from '../../src/receiver/temporal-deliver.js';
 import { mailboxWorkflowId } from '../../src/workflows/mailbox-messages.js';
 import { cancelSignal, statusQuery } from '../../src/workflows/messages.js';
@@ -26,7 +26,6 @@ let temporal: TestTemporal;
 let simulator: Simulator;
 let folder: string;
 let taskQueue: string;
-let settings: ReceiverSettings;
 let receiver: Receiver | undefined;
 let workerEnv: NodeJS.ProcessEnv;
 const workers: WorkerProcess[] = [];
@@ -61,7 +60,6 @@ before(async () => {
     text.replaceAll('timeout: 300000', 'timeout: 3000'),
   );
   taskQueue = temporal.taskQueue('notifications');
-  settings = loadReceiverSettings(settingsEnv());
   workerEnv = {
     TEMPORAL_ADDRESS: temporal.address,
     TEMPORAL_TASK_QUEUE: taskQueue,
