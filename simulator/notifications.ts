@@ -87,8 +87,10 @@ export class Notifier {
     return this.settings;
   }
 
+  /** Settings and notifications sent; webhook URLs without their last path segment (the receiver's secret). */
   snapshot(): { settings: NotificationSettings; sent: SentNotification[] } {
-    return { settings: { ...this.settings }, sent: [...this.sent] };
+    const webhooks = this.settings.webhooks.map((url) => url.replace(/\/[^/]*$/, '/…'));
+    return { settings: { ...this.settings, webhooks }, sent: [...this.sent] };
   }
 
   clear(): void {
