@@ -41,8 +41,8 @@ const DETERMINISTIC_IMPORTS = {
 };
 
 /** The entry points at the root of src/: process wiring over the rooms below them. */
-const ENTRY_POINTS = ['worker.ts', 'client.ts', 'start.ts', 'stack-prod.ts'];
-const ENTRY_MAY = ['config', 'worker', 'cli', 'dev-server', 'prod-stack'];
+const ENTRY_POINTS = ['worker.ts', 'client.ts', 'start.ts', 'stack-prod.ts', 'notification-receiver.ts'];
+const ENTRY_MAY = ['config', 'worker', 'cli', 'dev-server', 'prod-stack', 'receiver'];
 
 export default tseslint.config(
   { ignores: ['node_modules/**', 'dist/**', '.tools/**', '.data/**', 'test-results/**', 'test/fixtures/**'] },
@@ -86,6 +86,7 @@ export default tseslint.config(
             zone('activities', ['arazzo', 'contract', 'config', 'catalog']),
             zone('cli', ['arazzo', 'contract', 'config', 'catalog']),
             zone('worker', ['arazzo', 'contract', 'config', 'catalog', 'activities']),
+            zone('receiver', ['arazzo', 'contract', 'config', 'worker']),
             zone('dev-server', ['config']),
             zone('prod-stack', ['config', 'dev-server']),
             ...ENTRY_POINTS.map((file) => ({

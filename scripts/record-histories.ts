@@ -4,10 +4,12 @@
  * histories; keep the old ones: they prove running workflows still replay.
  *
  * Usage: npx tsx scripts/record-histories.ts [name-prefix] [group …]
- * Groups: catalog, seeds, child, conflict-wait (all when none is named). Name only the groups you need, so the
+ * Groups: catalog, seeds, child, conflict-wait, event-driven (all when none is named). Name only the groups you need, so the
  * histories already recorded stay as they are.
  */
-import { writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -16,6 +18,10 @@ import { cancelSignal } from '../src/contract/index.js';
 import { catalogFolder, seedsFolder, startStack, type Stack } from '../test/helpers/stack.js';
 import { projectRoot } from '../src/config/project-root.js';
 import { findTemporalCli } from '../src/dev-server/temporal-cli.js';
+import { startReceiver, NOTIFICATION_PATH } from '../src/receiver/receiver.js';
+import { loadReceiverSettings } from '../src/config/index.js';
+import { temporalDeliver } from '../src/receiver/temporal-deliver.js';
+import { mailboxWorkflowId } from '../src/contract/index.js';
 
 const run = promisify(execFile);
 const cli = await findTemporalCli({ build: false });
@@ -207,8 +213,64 @@ async function recordConflictWait(): Promise<void> {
   }
 }
 
+/**
+ * Receive steps: the event-driven catalog document (receive timeout shortened to 3 s) with a
+ * delivered notification (the run and its mailbox) and a lost one (the timeout path).
+ */
+async function recordEventDriven(): Promise<void> {
+  const folder = await mkdtemp(join(tmpdir(), 'record-event-driven-'));
+  const text = await readFile(join(catalogFolder, 'airbyte-event-driven.arazzo.yaml'), 'utf8');
+  await writeFile(
+    join(folder, 'event-driven.arazzo.yaml'),
+    text.replaceAll('timeout: 300000', 'timeout: 3000'),
+  );
+  const stack = await startStack({
+    folders: [folder],
+    simulator: { clock: 'wall' },
+    env: { ARAZZO_SOURCE_DESCRIPTIONS: `airbyteApi=${join(projectRoot, 'openapi', 'airbyte-openapi.yml')}` },
+  });
+  const settings = loadReceiverSettings({
+    ARAZZO_RECEIVER_SECRET: 'record-secret-0123456789abcdef',
+    ARAZZO_RECEIVER_ADDRESS: '127.0.0.1:0',
+    TEMPORAL_TASK_QUEUE: stack.taskQueue,
+  });
+  const receiver = await startReceiver({
+    settings,
+    deliver: temporalDeliver(stack.temporal.client, stack.taskQueue, 5),
+  });
+  stack.simulator.configureNotifications({
+    webhooks: [`${receiver.origin}${NOTIFICATION_PATH}${settings.secret}`],
+  });
+  const conn = () =>
+    stack.simulator.addConnection({ scenario: { clock: 'wall', pendingMs: 100, runningMs: 1000 } })
+      .connectionId;
+  try {
+    const delivered = conn();
+    await save(
+      stack,
+      'event-sync-notified',
+      await stack.start('trigger-sync-event-driven', { connectionId: delivered }),
+    );
+    const jobId = stack.simulator.jobs(delivered)[0]!.jobId;
+    const mailbox = stack.temporal.client.workflow.getHandle(mailboxWorkflowId(`${delivered}/${jobId}`));
+    const { runId } = await mailbox.describe();
+    await save(stack, 'event-mailbox', Object.assign(mailbox, { firstExecutionRunId: runId }));
+    stack.simulator.configureNotifications({ drop: 1 });
+    await save(
+      stack,
+      'event-sync-lost',
+      await stack.start('trigger-sync-event-driven', { connectionId: conn() }),
+    );
+  } finally {
+    await receiver.close();
+    await stack.close();
+    await rm(folder, { recursive: true, force: true });
+  }
+}
+
 if (wanted('catalog')) await recordCatalog();
 if (wanted('seeds')) await recordSeeds();
 if (wanted('child')) await recordChild();
 if (wanted('conflict-wait')) await recordConflictWait();
+if (wanted('event-driven')) await recordEventDriven();
 process.exit(0);

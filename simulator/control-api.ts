@@ -141,6 +141,30 @@ export function handleControlRequest(
         }),
       );
     }
+    case 'GET notifications':
+      return jsonReply(200, core.notifier.snapshot());
+    case 'PUT notifications': {
+      if (!isObject(body)) return error(400, 'Expected { webhooks?, drop?, duplicate?, delayMs? }');
+      const { webhooks, drop, duplicate, delayMs } = body;
+      if (
+        webhooks !== undefined &&
+        !(Array.isArray(webhooks) && webhooks.every((w) => typeof w === 'string' && /^https?:\/\//.test(w)))
+      )
+        return error(400, 'webhooks must be a list of http(s) URLs');
+      for (const [name, value] of Object.entries({ drop, duplicate, delayMs })) {
+        if (value !== undefined && !(typeof value === 'number' && Number.isInteger(value) && value >= 0))
+          return error(400, `${name} must be a whole number ≥ 0`);
+      }
+      return jsonReply(
+        200,
+        core.notifier.configure({
+          ...(webhooks === undefined ? {} : { webhooks: webhooks as string[] }),
+          ...(drop === undefined ? {} : { drop: drop as number }),
+          ...(duplicate === undefined ? {} : { duplicate: duplicate as number }),
+          ...(delayMs === undefined ? {} : { delayMs: delayMs as number }),
+        }),
+      );
+    }
     case 'POST reset':
       core.reset();
       return { status: 204 };

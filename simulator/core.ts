@@ -4,6 +4,7 @@
  */
 import { Authenticator } from './auth.js';
 import { FaultInjector } from './faults.js';
+import { Notifier } from './notifications.js';
 import { RequestLog } from './request-log.js';
 import { SimulatorStore } from './store.js';
 import type { ApiContext } from './public-api.js';
@@ -27,6 +28,8 @@ export class SimulatorCore {
   readonly store: SimulatorStore;
   readonly auth: Authenticator;
   readonly faults = new FaultInjector();
+  /** Job notifications to the workspace's webhooks (Airbyte's notification settings). */
+  readonly notifier = new Notifier();
   readonly log: RequestLog;
   readonly api: ApiContext;
 
@@ -92,6 +95,7 @@ export class SimulatorCore {
     this.auth.clear();
     this.faults.clear();
     this.log.clear();
+    this.notifier.clear();
     if (this.options.faults) this.faults.configure(this.options.faults);
   }
 }

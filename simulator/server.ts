@@ -10,6 +10,7 @@ import { CONTROL_PREFIX, handleControlRequest } from './control-api.js';
 import { SimulatorCore } from './core.js';
 import type { FaultsSnapshot } from './core.js';
 import type { FaultPlan } from './faults.js';
+import type { NotificationSettings, SentNotification } from './notifications.js';
 import { jsonReply, readBody, sendReply } from './http-io.js';
 import type { Reply } from './http-io.js';
 import { problemReply, problems } from './problems.js';
@@ -67,7 +68,11 @@ export interface Simulator {
   /** Moves the simulator clock forward (wall-clock jobs and token expiry). */
   advanceTime(ms: number): void;
   time(): TimeSettings;
-  /** Forgets everything: connections, jobs, tokens, faults, log, time offset. */
+  /** Sets where and how job notifications are sent (webhooks; drop, duplicate, delay knobs). */
+  configureNotifications(input: Partial<NotificationSettings>): NotificationSettings;
+  /** Notifications sent so far, oldest first. */
+  notifications(): SentNotification[];
+  /** Forgets everything: connections, jobs, tokens, faults, log, time offset, notifications. */
   reset(): void;
 }
 
@@ -223,6 +228,17 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   });
   const { port } = server.address() as AddressInfo;
   const origin = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  // Jobs end by the clock, not by a request: look for ended jobs often enough for a webhook to
+  // come within a fraction of a second, as Airbyte's does.
+  const notifying = setInterval(
+    () =>
+      core.notifier.tick(
+        () => core.store.jobs(),
+        (connectionId) => core.store.connection(connectionId)?.workspaceId ?? '',
+      ),
+    200,
+  );
+  notifying.unref();
 
   return {
     url: `${origin}/v1`,
@@ -232,6 +248,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     port,
     close: async () => {
       closed = true;
+      clearInterval(notifying);
+      await core.notifier.settle();
       for (const entry of delays) {
         clearTimeout(entry.timer);
         entry.resolve();
@@ -245,6 +263,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     requests: (afterSeq) => core.log.list(afterSeq),
     clearRequests: () => core.log.clear(),
     jobs: (connectionId) => core.store.jobs(connectionId),
+    configureNotifications: (input) => core.notifier.configure(input),
+    notifications: () => core.notifier.snapshot().sent,
     job: (jobId) => core.store.peekJob(jobId),
     counts: (connectionId) => core.store.counts(connectionId),
     addConnection: (input = {}) => core.store.addConnection(input),

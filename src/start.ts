@@ -4,6 +4,7 @@
  * with demo connections, and the worker. With TEMPORAL_ADDRESS and AIRBYTE_API_URL set, only the
  * worker starts, against them. Ctrl-C stops everything.
  */
+import { randomBytes } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join, relative } from 'node:path';
@@ -12,6 +13,8 @@ import { startSimulatorProcess, type SimulatorHandle } from './dev-server/simula
 import { projectRoot } from './config/project-root.js';
 import { runWorker } from './worker/run-worker.js';
 import { WorkerSetupError } from './worker/setup.js';
+import { runReceiver } from './receiver/run-receiver.js';
+import { NOTIFICATION_PATH } from './receiver/receiver.js';
 
 async function portIsFree(port: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -38,6 +41,7 @@ function banner(options: {
   taskQueue: string;
   cli: string;
   workflows: string[];
+  receiverUrl: string;
 }): string {
   const { address, cli, taskQueue } = options;
   const t = `${cli} workflow`;
@@ -50,6 +54,7 @@ function banner(options: {
     `  Temporal:  ${address}${options.uiUrl ? `   Web UI: ${options.uiUrl}` : ''}`,
     `  Airbyte:   ${options.airbyteUrl}`,
     `  Workflows: ${options.workflows.join(', ')} (task queue ${taskQueue})`,
+    `  Notifications: ${options.receiverUrl} (Airbyte's webhook; the secret is ARAZZO_RECEIVER_SECRET)`,
     '',
     'Demo connections:',
     ...DEMO_CONNECTIONS.map(([id, what]) => `  ${id}  ${what}`),
@@ -59,6 +64,8 @@ function banner(options: {
     `  npm run client -- run trigger-sync-and-poll --input connectionId=${ok}`,
     `  # the same with the Temporal CLI:`,
     `  ${t} execute ${flags} --type trigger-sync-and-poll --workflow-id sync-demo --input '{"connectionId":"${ok}"}'`,
+    `  # the same, woken by the simulator's job notification instead of polls:`,
+    `  npm run client -- run trigger-sync-event-driven --input connectionId=${ok}`,
     `  # reset, then re-sync when the reset succeeded:`,
     `  ${t} start ${flags} --type reset-and-resync --workflow-id reset-demo --input '{"connectionId":"${ok}"}'`,
     `  # a long sync: ask where it is, then cancel it (the Airbyte job is cancelled too):`,
@@ -104,6 +111,25 @@ async function main(): Promise<void> {
       env.AIRBYTE_API_URL = simulator.url;
     }
 
+    // The notification receiver, with a secret made for this session unless one is configured;
+    // the simulator sends its job notifications there, as a workspace's webhook would.
+    env.ARAZZO_RECEIVER_SECRET ??= randomBytes(24).toString('hex');
+    if (!env.ARAZZO_RECEIVER_ADDRESS) {
+      env.ARAZZO_RECEIVER_ADDRESS = `127.0.0.1:${(await preferredPort(8095)) ?? (await freePort())}`;
+    }
+    const receiver = await runReceiver({ ...env, ARAZZO_LOG_LEVEL: 'WARN' });
+    cleanups.push(() => receiver.close());
+    const receiverUrl = `${receiver.origin}${NOTIFICATION_PATH}`;
+    if (simulator) {
+      const control = simulator.url.replace(/\/v1$/, '/_sim/notifications');
+      const configured = await fetch(control, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ webhooks: [`${receiverUrl}${env.ARAZZO_RECEIVER_SECRET}`] }),
+      });
+      if (!configured.ok) throw new Error(`the simulator refused its webhook settings: ${configured.status}`);
+    }
+
     const stop = new Promise<void>((resolve) => {
       process.once('SIGINT', () => resolve());
       process.once('SIGTERM', () => resolve());
@@ -121,6 +147,7 @@ async function main(): Promise<void> {
             taskQueue: config.taskQueue,
             cli: server ? relative(process.cwd(), server.cliPath) || server.cliPath : 'temporal',
             workflows,
+            receiverUrl: `${receiverUrl}<secret>`,
           }),
         );
       },

@@ -24,6 +24,13 @@ export interface ResponseView {
   body?: JsonValue;
 }
 
+/** An AsyncAPI message a receive step got (Arazzo 1.1.0), as `$message.header.*` and `$message.payload` see it. */
+export interface MessageView {
+  /** Header names lower-cased. */
+  headers: Record<string, string>;
+  payload?: JsonValue;
+}
+
 export interface ExpressionContext {
   inputs: JsonObject;
   /** The current workflow's outputs computed so far (`$outputs.<name>`). */
@@ -40,4 +47,6 @@ export interface ExpressionContext {
   components?: JsonObject;
   request?: RequestView;
   response?: ResponseView;
+  /** The message of the receive step being judged. */
+  message?: MessageView;
 }

@@ -61,6 +61,14 @@ export interface Step extends Extensible {
   onSuccess?: Array<SuccessAction | ReusableObject>;
   onFailure?: Array<FailureAction | ReusableObject>;
   outputs?: Record<string, string>;
+  /** Arazzo 1.1.0, AsyncAPI steps: `receive` waits for a message, `send` publishes one (not run here). */
+  action?: 'send' | 'receive';
+  /** Arazzo 1.1.0: the value that ties a received message to this run (a runtime expression or a literal). */
+  correlationId?: JsonValue;
+  /** Arazzo 1.1.0: how long the step may take, in milliseconds; a receive step that times out fails. */
+  timeout?: number;
+  /** Arazzo 1.1.0: an AsyncAPI channel, `{$sourceDescriptions.<name>.url}#/channels/<channel>`. */
+  channelPath?: string;
 }
 
 export type ParameterLocation = 'path' | 'query' | 'header' | 'cookie';

@@ -68,6 +68,8 @@ export function buildExecutionPlan(
   const stepOperations: Record<string, string> = {};
   for (const reached of reachableWorkflows(doc, workflow)) {
     for (const step of reached.steps) {
+      // A receive step has no HTTP operation: the notification receiver delivers its message.
+      if (step.action === 'receive') continue;
       const resolution = resolveStepOperation(loaded, step);
       if (!resolution) continue;
       if (!resolution.ok)

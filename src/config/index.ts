@@ -21,6 +21,12 @@ export {
 } from './defaults.js';
 export type { LogLevel } from './defaults.js';
 export { projectRoot } from './project-root.js';
+export {
+  RECEIVER_DEFAULTS,
+  loadReceiverSettings,
+  mailboxTtlSeconds,
+  type ReceiverSettings,
+} from './receiver-settings.js';
 export { secretValues } from './secrets.js';
 export { parseSourceOverrides, sourceLocation } from './source-overrides.js';
 export { checkBaseUrl, resolveSourceConnections, sourceEnvName } from './sources.js';

@@ -13,6 +13,7 @@ import type { JsonObject } from '../arazzo/model.js';
 import type { ExecutionPlan } from '../arazzo/plan.js';
 import type { HttpRequestSpec } from '../arazzo/request/index.js';
 import type { PollLoopInput, PollLoopResult } from '../arazzo/run/poll-loop.js';
+import type { SubscribeInput } from './mailbox.js';
 
 export type { AdoptRequest, HttpRequestSpec, PollLoopInput, PollLoopResult, StepResponse };
 
@@ -55,6 +56,8 @@ export interface ArazzoActivities {
   default: CallOperation;
   /** `pollIn: 'activity'`: a poll loop inside one heartbeating activity. */
   pollOperation: PollOperation;
+  /** A receive step registers with the mailbox of its correlation (signal-with-start, so it works first or second). */
+  subscribeMessage(input: SubscribeInput): Promise<void>;
 }
 
 /** The polling activity (`pollIn: 'activity'`): polls until the loop would end or its window elapses. */

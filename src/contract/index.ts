@@ -25,3 +25,16 @@ export {
   type RunStatus,
   type WorkflowArgument,
 } from './workflow.js';
+export {
+  MAILBOX_WORKFLOW_TYPE,
+  correlationOfMailbox,
+  mailboxWorkflowId,
+  messageSignal,
+  notificationSignal,
+  waiterSignal,
+  type MailboxArgs,
+  type MailboxNotification,
+  type MailboxOutcome,
+  type MailboxWaiter,
+  type SubscribeInput,
+} from './mailbox.js';

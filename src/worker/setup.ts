@@ -7,6 +7,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { NativeConnection } from '@temporalio/worker';
+import { Client } from '@temporalio/client';
 import { Worker, type WorkerOptions } from '@temporalio/worker';
 import { createHttpActivities } from '../activities/index.js';
 import {
@@ -17,11 +18,14 @@ import {
 } from '../activities/network.js';
 import { createPollActivity } from '../activities/poll.js';
 import { createPrepareActivity } from '../activities/prepare.js';
+import { createMessageActivities } from '../activities/subscribe-message.js';
 import type { ArazzoActivities } from '../contract/index.js';
 import { loadRunnableCatalog, type Catalog, type Diagnostic } from '../catalog/index.js';
 import {
   DEFAULT_NAMESPACE,
+  RECEIVER_DEFAULTS,
   catalogOptions,
+  mailboxTtlSeconds,
   readWorkerSettings,
   resolveSourceConnections,
   type SourceConnection,
@@ -69,6 +73,8 @@ export interface PreparedWorker {
   warnings: Diagnostic[];
   connections: Record<string, SourceConnection>;
   network: NetworkSettings;
+  /** How long a receive step's mailbox waits (`ARAZZO_MAILBOX_TTL_SECONDS`). */
+  mailboxTtlSeconds: number;
 }
 
 /**
@@ -85,14 +91,31 @@ async function prepareWithConfig(
   );
   const connections = resolveSourceConnections(env, sources);
   const network = resolveNetworkSettings(env);
+  const mailbox = readMailboxTtl(env);
   const all = [
     ...settingProblems,
     ...problems,
     ...(connections.ok ? [] : connections.errors),
     ...(network.ok ? [] : network.errors),
+    ...(mailbox.problem ? [mailbox.problem] : []),
   ];
   if (all.length > 0 || !connections.ok || !network.ok) throw new WorkerSetupError(all, diagnostics);
-  return { config, catalog, warnings, connections: connections.connections, network: network.settings };
+  return {
+    config,
+    catalog,
+    warnings,
+    connections: connections.connections,
+    network: network.settings,
+    mailboxTtlSeconds: mailbox.seconds,
+  };
+}
+
+function readMailboxTtl(env: NodeJS.ProcessEnv): { seconds: number; problem?: string } {
+  try {
+    return { seconds: mailboxTtlSeconds(env) };
+  } catch (error) {
+    return { seconds: RECEIVER_DEFAULTS.mailboxTtlSeconds, problem: (error as Error).message };
+  }
 }
 
 /**
@@ -120,8 +143,13 @@ export async function createArazzoWorker(
   options: ArazzoWorkerOptions,
 ): Promise<{ worker: Worker; catalog: Catalog; warnings: Diagnostic[] }> {
   const { config } = options;
-  const { catalog, warnings, connections, network } =
-    options.prepared ?? (await prepareWithConfig(config, options.env ?? process.env, []));
+  const {
+    catalog,
+    warnings,
+    connections,
+    network,
+    mailboxTtlSeconds: ttl,
+  } = options.prepared ?? (await prepareWithConfig(config, options.env ?? process.env, []));
 
   const { callOperation } = createHttpActivities({
     connections,
@@ -129,9 +157,16 @@ export async function createArazzoWorker(
     secrets: secretsOfNetwork(network),
   });
   const { prepareArazzoRun } = createPrepareActivity({ catalog });
+  const namespace = config.temporal.namespace ?? DEFAULT_NAMESPACE;
+  // Receive steps register with their mailbox through this client, on the worker's own connection.
+  const { subscribeMessage } = createMessageActivities({
+    client: new Client({ connection: options.connection, namespace }),
+    taskQueue: config.taskQueue,
+    mailboxTtlSeconds: ttl,
+  });
   const worker = await Worker.create({
     connection: options.connection,
-    namespace: config.temporal.namespace ?? DEFAULT_NAMESPACE,
+    namespace,
     taskQueue: config.taskQueue,
     ...(config.workflowBundlePath
       ? { workflowBundle: { codePath: config.workflowBundlePath } }
@@ -140,6 +175,7 @@ export async function createArazzoWorker(
       prepareArazzoRun,
       default: callOperation,
       ...createPollActivity({ callOperation }),
+      subscribeMessage,
     } satisfies ArazzoActivities,
     ...config.workerTuning,
     ...options.workerOptions,

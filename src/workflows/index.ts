@@ -6,6 +6,8 @@ import type { JsonObject } from '../arazzo/model.js';
 import type { WorkflowArgument } from '../contract/index.js';
 import { runArazzoWorkflow } from './run-arazzo.js';
 
+export { arazzoMessageMailbox } from './mailbox-workflow.js';
+
 /** Any workflow type not registered otherwise runs the catalog workflow of that name. */
 export default async function arazzoWorkflow(inputs: unknown, extra?: WorkflowArgument): Promise<JsonObject> {
   return runArazzoWorkflow(inputs, extra);

@@ -22,6 +22,7 @@ import { cancelSignal, statusQuery, type ArazzoWorkflow, type WorkflowArgument }
 import { operationProxies } from './activity-proxies.js';
 import { failureOf } from './failure-of.js';
 import { pollsInActivity } from './poll-in-activity.js';
+import { installMessageInbox } from './receive-wait.js';
 import { beginRun } from './run-begin.js';
 import { RunRecord } from './run-record.js';
 import { cancelOnSignal, cancelResources, endRun, onRunError, runMove, waitFor } from './run-steps.js';
@@ -36,6 +37,7 @@ export async function runArazzoWorkflow(inputs: unknown, extra?: WorkflowArgumen
   // Messages are answered from the first moment, even before the plan is resolved.
   setHandler(cancelSignal, (request) => run.requestCancel(request));
   setHandler(statusQuery, () => projectStatus(run.view()));
+  const inbox = installMessageInbox(); // receive steps: messages are kept from the start of the run
 
   const kind = extra === undefined ? undefined : 'carried' in extra ? 'carried' : 'plan';
   const refused = reservedArgumentProblem(kind, {
@@ -79,7 +81,7 @@ export async function runArazzoWorkflow(inputs: unknown, extra?: WorkflowArgumen
         if (woken || wait.cutShort) continue; // re-check cancel and deadlines first
         run.move = pollNow(move);
       }
-      await runMove(run, calls, info);
+      await runMove(run, calls, info, inbox);
     }
   } catch (error) {
     throw await onRunError(error, run, calls);

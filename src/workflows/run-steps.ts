@@ -19,6 +19,7 @@ import {
 import {
   afterCall,
   afterCallError,
+  afterReceive,
   afterWorkflow,
   cancellableResources,
   markCancelSent,
@@ -27,6 +28,7 @@ import {
   type CallMove,
   type DelayedMove,
   type Move,
+  type ReceiveMove,
   type Transition,
 } from '../arazzo/machine/index.js';
 import type { JsonObject } from '../arazzo/model.js';
@@ -43,6 +45,7 @@ import {
   internalFailure,
   msUntilDeadline,
   pollNow,
+  receiveDetails,
   recordCancelRequest,
   waitingDetails,
   waitReason,
@@ -54,6 +57,7 @@ import type { ArazzoWorkflow } from '../contract/index.js';
 import { activityFor, type OperationCalls } from './activity-proxies.js';
 import { failureOf } from './failure-of.js';
 import { POLL_WINDOW_SECONDS, pollInActivity, pollsInActivity } from './poll-in-activity.js';
+import { receiveMessage, type Inbox } from './receive-wait.js';
 import type { RunRecord } from './run-record.js';
 
 /** Marks histories whose runs wait for a blocking resource on timers (before: the create was retried). */
@@ -67,11 +71,18 @@ const CONFLICT_WAIT_PATCH = 'conflict-wait-polls-blocking-resource';
 const CANCEL_OWN_CONFIRMED = 'cancel-own-jobs-after-confirming-read';
 
 /**
- * The one dispatch point: carries out the pending move (a call, a poll loop inside an activity, a
- * blocking check or a child run).
+ * The one dispatch point: carries out the pending move (a receive wait, a call, a poll loop inside
+ * an activity, a blocking check or a child run).
  */
-export async function runMove(run: RunRecord, calls: OperationCalls, info: WorkflowInfo): Promise<void> {
+export async function runMove(
+  run: RunRecord,
+  calls: OperationCalls,
+  info: WorkflowInfo,
+  inbox: Inbox,
+): Promise<void> {
   const move = run.pendingMove();
+  // A wait, not a call: it does not count towards the history budget's calls.
+  if (move.type === 'receive') return receiveStep(run, inbox, move, info);
   // The count goes up before the await: only the next iteration's history budget reads it.
   run.phase = 'running';
   run.calls++;
@@ -85,6 +96,30 @@ export async function runMove(run: RunRecord, calls: OperationCalls, info: Workf
     case 'runWorkflow':
       return runChild(run, info, move);
   }
+}
+
+/**
+ * A receive step (Arazzo 1.1): registers with the mailbox of its correlation and waits durably for
+ * the message, up to the step's timeout; the message, or its absence, goes to the machine. A cancel
+ * signal ends the wait as a timeout (the step's failure path reads the job); a deadline leaves the
+ * move pending for the loop's top.
+ */
+async function receiveStep(
+  run: RunRecord,
+  inbox: Inbox,
+  move: ReceiveMove,
+  info: WorkflowInfo,
+): Promise<void> {
+  run.phase = 'waiting';
+  const untilDeadlineMs = msUntilDeadline(run.deadlines, Date.now());
+  setCurrentDetails(receiveDetails(run.plan.workflowId, move, run.state.resources));
+  const received = await receiveMessage(inbox, move, info.workflowId, {
+    stop: () => run.cancelRequested !== undefined,
+    untilDeadlineMs,
+  });
+  if (received.type === 'interrupted') return;
+  const message = received.type === 'message' ? received.message : undefined;
+  ({ state: run.state, move: run.move } = afterReceive(run.plan, run.state, message, move.timeoutMs));
 }
 
 /** The end of the run: its outputs, or the failure thrown. */

@@ -5,9 +5,12 @@
 import {
   afterCall,
   afterCallError,
+  afterReceive,
   afterWorkflow,
   startRun,
   type Move,
+  type ReceivedMessage,
+  type ReceiveMove,
   type RunState,
   type StepResponse,
 } from '../../src/arazzo/machine/index.js';
@@ -24,6 +27,9 @@ export interface Exchange {
 }
 
 export type Responder = (request: HttpRequestSpec, stepId: string) => StepResponse | Error;
+
+/** Answers a receive move with a message, or undefined for its timeout. */
+export type MessageSource = (move: ReceiveMove) => ReceivedMessage | undefined;
 
 export interface DriveResult {
   outcome: Extract<Move, { type: 'end' } | { type: 'fail' }>;
@@ -52,6 +58,7 @@ export function drive(
   inputs: JsonObject,
   respond: Responder,
   limit = 10_000,
+  messages: MessageSource = () => undefined,
 ): DriveResult {
   const exchanges: Exchange[] = [];
   const workflowsRun: string[] = [];
@@ -73,8 +80,19 @@ export function drive(
           : afterCall(plan, state, answer, 0));
       continue;
     }
+    if (move.type === 'receive') {
+      const message = messages(move);
+      exchanges.push({
+        stepId: move.stepId,
+        request: `RECEIVE ${move.correlationId} (${message ? 'message' : `timeout ${move.timeoutMs} ms`})`,
+        delaySeconds: 0,
+        reason: 'step',
+      });
+      ({ state, move } = afterReceive(plan, state, message, move.timeoutMs));
+      continue;
+    }
     workflowsRun.push(move.workflowId);
-    const child = drive({ ...plan, workflowId: move.workflowId }, move.inputs, respond, limit);
+    const child = drive({ ...plan, workflowId: move.workflowId }, move.inputs, respond, limit, messages);
     exchanges.push(...child.exchanges);
     ({ state, move } = afterWorkflow(
       plan,

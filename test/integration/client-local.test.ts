@@ -48,7 +48,7 @@ interface CatalogJson {
 // The groups share nothing: run them side by side (the unreachable-server case waits 5 s).
 describe('client without a worker', { concurrency: true }, () => {
   describe('catalog', () => {
-    it('lists the four catalog workflows with their inputs, as JSON', async () => {
+    it('lists the six catalog workflows with their inputs, as JSON', async () => {
       const { code, out } = await cli(['catalog', '--json']);
       assert.equal(code, 0);
       const { workflows } = JSON.parse(out) as CatalogJson;
@@ -56,8 +56,10 @@ describe('client without a worker', { concurrency: true }, () => {
         workflows.map((w) => [w.workflowId, w.document.replace(root, '')]),
         [
           ['reset-and-resync', 'arazzo/airbyte-reset-and-resync.arazzo.yaml'],
+          ['reset-and-resync-event-driven', 'arazzo/airbyte-event-driven.arazzo.yaml'],
           ['trigger-sync', 'arazzo/airbyte-async.arazzo.yaml'],
           ['trigger-sync-and-poll', 'arazzo/airbyte-trigger-sync-and-poll.arazzo.yaml'],
+          ['trigger-sync-event-driven', 'arazzo/airbyte-event-driven.arazzo.yaml'],
           ['wait-for-job', 'arazzo/airbyte-async.arazzo.yaml'],
         ],
       );
@@ -150,7 +152,7 @@ describe('client without a worker', { concurrency: true }, () => {
     it('delegates to the validator: exit 0 for the catalog, 1 with diagnostics for a bad document', async () => {
       const good = await cli(['validate', join(root, 'arazzo')]);
       assert.equal(good.code, 0, good.out + good.err);
-      assert.match(good.out, /3 documents: 0 errors, \d+ warnings?\n$/);
+      assert.match(good.out, /4 documents: 0 errors, \d+ warnings?\n$/);
       const file = join(fixtures, 'bad-documents', 'goto-step-missing.arazzo.yaml');
       const bad = await cli(['validate', file, '--json']);
       assert.equal(bad.code, 1);

@@ -27,8 +27,8 @@ export function evaluateExpression(expr: string | ExpressionNode, ctx: Expressio
   return selected.ok ? selected : unresolved(`${node.text}: ${selected.reason}`);
 }
 
-/** `$message` (Arazzo 1.1.0) belongs to AsyncAPI steps, which this runner refuses at validation. */
-const ASYNC_MESSAGES = 'AsyncAPI messages ($message) are not supported yet';
+/** `$message` (Arazzo 1.1.0) exists only while a receive step's message is judged. */
+const NO_MESSAGE = 'AsyncAPI messages ($message) exist only in a receive step, and none has arrived';
 
 function evaluateRoot(node: ExpressionNode, ctx: ExpressionContext): Resolution {
   switch (node.type) {
@@ -44,8 +44,9 @@ function evaluateRoot(node: ExpressionNode, ctx: ExpressionContext): Resolution 
         ? resolved(ctx.response.statusCode)
         : unresolved('no response has been received yet');
     case 'header': {
-      if (node.source === 'message') return unresolved(ASYNC_MESSAGES);
-      const message = node.source === 'request' ? ctx.request : ctx.response;
+      if (node.source === 'message' && !ctx.message) return unresolved(NO_MESSAGE);
+      const message =
+        node.source === 'message' ? ctx.message : node.source === 'request' ? ctx.request : ctx.response;
       if (!message) return unresolved(`there is no ${node.source} yet`);
       const value = findHeader(message.headers, node.name);
       return value === undefined
@@ -61,7 +62,12 @@ function evaluateRoot(node: ExpressionNode, ctx: ExpressionContext): Resolution 
         : resolved(value);
     }
     case 'body': {
-      if (node.source === 'message') return unresolved(ASYNC_MESSAGES);
+      if (node.source === 'message') {
+        if (!ctx.message) return unresolved(NO_MESSAGE);
+        return ctx.message.payload === undefined
+          ? unresolved('the message has no payload')
+          : resolved(ctx.message.payload);
+      }
       const message = node.source === 'request' ? ctx.request : ctx.response;
       if (!message) return unresolved(`there is no ${node.source} yet`);
       return message.body === undefined

@@ -16,6 +16,7 @@ import { firstMatchingAction, mergeActions } from './actions.js';
 import { trackResources } from './resources.js';
 import { contextFor, evaluateOutputs } from './run-context.js';
 import type { Move, RunState, StepResponse, WorkflowOutcome, WorkflowPurpose } from './state.js';
+import { isReceiveStep, messageView, receiveMove, type ReceivedMessage } from './receive-step.js';
 
 export interface Transition {
   state: RunState;
@@ -154,6 +155,13 @@ function enterStep(
     stepsExecuted: state.stepsExecuted + 1,
   };
   const context = contextFor(plan, next);
+
+  if (isReceiveStep(step)) {
+    const receive = receiveMove(step, visit, context);
+    if (!receive.ok)
+      return fail(next, Failure.stepError, `step ${stepId}: ${receive.field} ${receive.message}`, stepId);
+    return { state: { ...next, current: { stepId } }, move: receive.move, notes: [] };
+  }
 
   if (step.workflowId !== undefined) {
     const parameters = resolveStepParameters(plan.document, workflow, step, undefined, context);
@@ -413,6 +421,43 @@ export function afterCall(
     retryAfter,
     tracked.notes,
   );
+}
+
+/**
+ * Feeds the message a receive step waited for, or undefined when its timeout passed first (a step
+ * failure: the step's `onFailure` actions decide, typically a goto to a poll).
+ */
+export function afterReceive(
+  plan: ExecutionPlan,
+  state: RunState,
+  message: ReceivedMessage | undefined,
+  timeoutMs: number,
+): Transition {
+  const stepId = state.current?.stepId;
+  const step = currentWorkflow(plan, state).steps.find((s) => s.stepId === stepId);
+  if (!step) return fail(state, Failure.stepError, 'a message arrived but no receive step was waiting');
+  const next: RunState = { ...state, current: undefined };
+  if (!message) {
+    const context = contextFor(plan, next);
+    return onStepFailure(plan, next, step, context, `no message within ${timeoutMs} ms`, undefined, []);
+  }
+  const exchange = { message: messageView(message) };
+  const context = contextFor(plan, next, exchange);
+  const verdict = evaluateCriteria(step.successCriteria, context);
+  if (!verdict.passed) {
+    return onStepFailure(
+      plan,
+      next,
+      step,
+      context,
+      describeFailure(undefined, verdict.failures),
+      undefined,
+      [],
+    );
+  }
+  const outputs = evaluateOutputs(step.outputs, context);
+  const done: RunState = { ...next, steps: { ...next.steps, [step.stepId]: { outputs } } };
+  return onStepSuccess(plan, done, step, contextFor(plan, done, exchange), []);
 }
 
 /** Feeds the outcome of a sub-workflow (a workflow step, a goto to a workflow, a dependency, a retry detour). */

@@ -12,7 +12,7 @@ import type { RunState } from './state.js';
 export function contextFor(
   plan: ExecutionPlan,
   state: RunState,
-  exchange: Pick<ExpressionContext, 'request' | 'response' | 'outputs'> = {},
+  exchange: Pick<ExpressionContext, 'request' | 'response' | 'outputs' | 'message'> = {},
 ): ExpressionContext {
   const sourceDescriptions: NonNullable<ExpressionContext['sourceDescriptions']> = {};
   for (const [name, url] of Object.entries(plan.sourceUrls)) sourceDescriptions[name] = { url, names: [] };

@@ -5,6 +5,7 @@
 import type { JsonObject, JsonValue } from '../model.js';
 import type { UnorderedFallback } from '../plan.js';
 import type { HttpRequestSpec } from '../request/index.js';
+import type { ReceiveMove } from './receive-step.js';
 
 /** A response as the machine judges it (what the HTTP activity returns; plain JSON, recorded in history). */
 export interface StepResponse {
@@ -114,14 +115,15 @@ export type Move =
       purpose: WorkflowPurpose;
       delaySeconds: number;
     }
+  | ReceiveMove
   | { type: 'end'; outputs: JsonObject }
   | { type: 'fail'; errorType: string; message: string; stepId?: string; details?: JsonObject };
 
 /** A step's call. */
 export type CallMove = Extract<Move, { type: 'call' }>;
 
-/** A move the driver may have to wait for (`delaySeconds`): a call or a workflow run. */
-export type DelayedMove = Extract<Move, { type: 'call' | 'runWorkflow' }>;
+/** A move still to carry out (after its `delaySeconds`): a call, a workflow run, or a receive wait. */
+export type DelayedMove = Extract<Move, { type: 'call' | 'runWorkflow' | 'receive' }>;
 
 /** Why a workflow runs inside another: a workflow step, a `goto` to a workflow, a dependency, or a retry's detour. */
 export type WorkflowPurpose = 'step' | 'goto' | 'dependsOn' | 'retry';

@@ -1,7 +1,7 @@
 /**
  * The texts a run shows: the Web UI's current details (Markdown) and the lines worth a log entry.
  */
-import type { CallMove, DelayedMove, TrackedResource } from '../machine/index.js';
+import type { CallMove, DelayedMove, ReceiveMove, TrackedResource } from '../machine/index.js';
 import { describeRequest } from '../request/index.js';
 import type { Blocking } from './conflict-wait.js';
 
@@ -32,6 +32,11 @@ export function waitingDetails(
   resources: TrackedResource[],
 ): string {
   return `**${workflowId}** waiting ${move.delaySeconds} s (${waitReason(move, blocking)}). ${jobSummary(resources)}`;
+}
+
+/** The details while a receive step waits for its message. */
+export function receiveDetails(workflowId: string, move: ReceiveMove, resources: TrackedResource[]): string {
+  return `**${workflowId}** step ${move.stepId} waits for message ${move.correlationId}. ${jobSummary(resources)}`;
 }
 
 /** The details while a step's call runs. */

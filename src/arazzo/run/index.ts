@@ -27,6 +27,7 @@ export {
   callDetails,
   changedResources,
   completedDetails,
+  receiveDetails,
   waitingDetails,
   waitReason,
 } from './details.js';

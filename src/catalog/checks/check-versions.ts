@@ -14,6 +14,7 @@ import type { Parameter } from '../../arazzo/model.js';
 import { isReusable } from '../../arazzo/model.js';
 import type { CheckContext } from './check-context.js';
 import { stepsOf, workflowsOf } from './check-context.js';
+import { checkReceiveStep } from './check-receive.js';
 
 const QUALIFIED = /^\$sourceDescriptions\.([^.]+)\./;
 
@@ -99,6 +100,7 @@ export function checkVersions(ctx: CheckContext): void {
     )
       continue;
     if (checkAsyncShape(ctx, raw, stepSegments, ids, asyncSources, httpSources)) continue;
+    if (checkReceiveStep(ctx, raw, stepSegments, ids, asyncSources)) continue;
     if (
       asyncField !== undefined ||
       (qualified !== undefined && asyncSources.has(qualified)) ||
