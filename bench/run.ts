@@ -6,8 +6,11 @@
  *   npm run bench                          all scenarios (about 20 minutes on two cores)
  *   npm run bench -- --quick               small N, for a smoke run
  *   npm run bench -- --scenario history    one scenario (repeat or comma-separate for more):
- *                                          startup, history, scale, limit, long-run, prod-server, peers
+ *                                          startup, history, activations, scale, limit, long-run, prod-server, peers
  *   --sizes 100,1000   scale (and peers) sizes   --no-profile   no worker CPU profile   --keep   keep the scratch folder
+ *   --no-bare          scale without the bare loop
+ *   --worker compiled|tsx   how worker processes run (default: `node dist/src/worker.js` when the
+ *                      build is newer than src/, else tsx)
  *   --write            also write the repository's result files for a quick or partial run
  *
  * A quick or partial run writes its results next to the scratch folder (path printed) instead of
@@ -28,15 +31,26 @@ import { projectRoot } from '../src/dev-server/temporal-cli.js';
 import { startSimulator, type Simulator } from '../simulator/server.js';
 import type { BenchContext } from './lib/context.js';
 import { machineInfo } from './lib/machine.js';
+import { describeWorkerProgram, setWorkerProgram, type WorkerProgram } from './lib/worker-process.js';
 import { runPeers } from './peers/airflow.js';
 import { renderReport, type BenchResults } from './report.js';
+import { runActivations } from './scenarios/activations.js';
 import { runHistoryCost } from './scenarios/history-cost.js';
 import { runLongRun } from './scenarios/long-run.js';
 import { runProdServer } from './scenarios/prod-server.js';
 import { runScale } from './scenarios/scale.js';
 import { runStartup } from './scenarios/startup.js';
 
-const SCENARIOS = ['startup', 'history', 'scale', 'limit', 'long-run', 'prod-server', 'peers'] as const;
+const SCENARIOS = [
+  'startup',
+  'history',
+  'activations',
+  'scale',
+  'limit',
+  'long-run',
+  'prod-server',
+  'peers',
+] as const;
 type ScenarioName = (typeof SCENARIOS)[number];
 
 interface Args {
@@ -47,6 +61,8 @@ interface Args {
   profile: boolean;
   keep: boolean;
   write: boolean;
+  bare: boolean;
+  worker?: WorkerProgram;
 }
 
 function parseArgs(argv: string[]): Args {
@@ -57,6 +73,7 @@ function parseArgs(argv: string[]): Args {
     profile: true,
     keep: false,
     write: false,
+    bare: true,
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
@@ -78,11 +95,16 @@ function parseArgs(argv: string[]): Args {
         .map(Number)
         .filter((n) => n > 0);
     else if (a === '--no-profile') args.profile = false;
+    else if (a === '--no-bare') args.bare = false;
     else if (a === '--keep') args.keep = true;
     else if (a === '--write') args.write = true;
-    else if (a === '--help' || a === '-h') {
+    else if (a === '--worker') {
+      const v = value();
+      if (v !== 'compiled' && v !== 'tsx') throw new Error(`--worker: compiled or tsx, got '${v}'`);
+      args.worker = v;
+    } else if (a === '--help' || a === '-h') {
       process.stdout.write(
-        `usage: npm run bench -- [--quick] [--scenario ${SCENARIOS.join('|')}]... [--sizes 100,1000] [--no-profile] [--keep] [--write]\n`,
+        `usage: npm run bench -- [--quick] [--scenario ${SCENARIOS.join('|')}]... [--sizes 100,1000] [--no-profile] [--no-bare] [--keep] [--write] [--worker compiled|tsx]\n`,
       );
       process.exit(0);
     } else throw new Error(`unknown argument '${a}'`);
@@ -97,6 +119,7 @@ const log = (message: string) =>
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
+  if (args.worker) setWorkerProgram(args.worker);
   const began = Date.now();
   // The retry-poll bench worker runs in this process: its expected activity failures are not news.
   Runtime.install({ logger: new DefaultLogger('ERROR') });
@@ -196,8 +219,7 @@ async function main(): Promise<void> {
         devServer:
           'temporal server start-dev, SQLite file (--db-filename), --log-level error, headless, loopback',
         simulator: 'in the benchmark process (node:http on loopback), auth none',
-        worker:
-          'separate process: node --import tsx src/worker.ts, prebuilt workflow bundle, log level INFO (default), stdout to a file',
+        worker: `separate process: ${describeWorkerProgram()}, prebuilt workflow bundle, log level INFO (default), stdout to a file`,
         bundle: bundleNote,
         sharing:
           'the machine is shared with other work (tests, linters, other dev servers); each measured step first waits (bounded) for it to be under 25 % busy, and the report lists the CPU other processes used during each scale run',
@@ -223,8 +245,9 @@ async function main(): Promise<void> {
 
     results.startup = await run('startup', () => runStartup(ctx, bundleNote));
     results.history = await run('history', () => runHistoryCost(ctx));
+    results.activations = await run('activations', () => runActivations(ctx));
     results.scale = await run('scale', () =>
-      runScale(ctx, { temporal: true, bare: true, ...(args.sizes ? { sizes: args.sizes } : {}) }),
+      runScale(ctx, { temporal: true, bare: args.bare, ...(args.sizes ? { sizes: args.sizes } : {}) }),
     );
     results.limit = await run('limit', () =>
       runScale(ctx, { temporal: false, bare: true, ...(args.sizes ? { sizes: args.sizes } : {}) }),
