@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { NativeConnection } from '@temporalio/worker';
-import { Worker, type WorkerOptions } from '@temporalio/worker';
+import { Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createHttpActivities, resolveSourceConnections, type SourceToConnect } from './activities/index.js';
 import { createNetworkGot, resolveNetworkSettings, secretsOfNetwork } from './activities/network.js';
 import { createPrepareActivity } from './activities/prepare.js';
@@ -20,6 +20,7 @@ import {
   type Diagnostic,
 } from './catalog/index.js';
 import type { WorkerConfig } from './config.js';
+import { bundleWorkflows } from './workflow-bundle.js';
 
 /** Worker start refused: the problems, each on its own line. */
 export class WorkerSetupError extends Error {
@@ -115,7 +116,12 @@ export async function createArazzoWorker(
     taskQueue: config.taskQueue,
     ...(config.workflowBundlePath
       ? { workflowBundle: { codePath: config.workflowBundlePath } }
-      : { workflowsPath: workflowsPath() }),
+      : {
+          workflowBundle: await bundleWorkflows({
+            workflowsPath: workflowsPath(),
+            logger: Runtime.instance().logger,
+          }),
+        }),
     activities: { prepareArazzoRun, default: callOperation } satisfies ArazzoActivities,
     ...config.workerTuning,
     ...options.workerOptions,
