@@ -9,6 +9,7 @@
  *                                          startup, history, activations, scale, limit, long-run, prod-server, peers
  *   --sizes 100,1000   scale (and peers) sizes   --no-profile   no worker CPU profile   --keep   keep the scratch folder
  *   --no-bare          scale without the bare loop
+ *   --worker-options '{"nonStickyToStickyPollRatio":0.5}'   ARAZZO_WORKER_OPTIONS of the worker processes
  *   --worker compiled|tsx   how worker processes run (default: `node dist/src/worker.js` when the
  *                      build is newer than src/, else tsx)
  *   --write            also write the repository's result files for a quick or partial run
@@ -63,6 +64,7 @@ interface Args {
   write: boolean;
   bare: boolean;
   worker?: WorkerProgram;
+  workerOptions?: string;
 }
 
 function parseArgs(argv: string[]): Args {
@@ -96,6 +98,7 @@ function parseArgs(argv: string[]): Args {
         .filter((n) => n > 0);
     else if (a === '--no-profile') args.profile = false;
     else if (a === '--no-bare') args.bare = false;
+    else if (a === '--worker-options') args.workerOptions = value();
     else if (a === '--keep') args.keep = true;
     else if (a === '--write') args.write = true;
     else if (a === '--worker') {
@@ -104,7 +107,7 @@ function parseArgs(argv: string[]): Args {
       args.worker = v;
     } else if (a === '--help' || a === '-h') {
       process.stdout.write(
-        `usage: npm run bench -- [--quick] [--scenario ${SCENARIOS.join('|')}]... [--sizes 100,1000] [--no-profile] [--no-bare] [--keep] [--write] [--worker compiled|tsx]\n`,
+        `usage: npm run bench -- [--quick] [--scenario ${SCENARIOS.join('|')}]... [--sizes 100,1000] [--no-profile] [--no-bare] [--keep] [--write] [--worker compiled|tsx] [--worker-options JSON]\n`,
       );
       process.exit(0);
     } else throw new Error(`unknown argument '${a}'`);
@@ -207,6 +210,7 @@ async function main(): Promise<void> {
         ARAZZO_WORKFLOW_BUNDLE: bundlePath,
         ARAZZO_RUN_OPTIONS: '',
         ARAZZO_CATALOG: '',
+        ARAZZO_WORKER_OPTIONS: args.workerOptions ?? '',
         ...extra,
       }),
     };
@@ -219,7 +223,7 @@ async function main(): Promise<void> {
         devServer:
           'temporal server start-dev, SQLite file (--db-filename), --log-level error, headless, loopback',
         simulator: 'in the benchmark process (node:http on loopback), auth none',
-        worker: `separate process: ${describeWorkerProgram()}, prebuilt workflow bundle, log level INFO (default), stdout to a file`,
+        worker: `separate process: ${describeWorkerProgram()}, prebuilt workflow bundle, log level INFO (default), stdout to a file${args.workerOptions ? `, ARAZZO_WORKER_OPTIONS=${args.workerOptions}` : ''}`,
         bundle: bundleNote,
         sharing:
           'the machine is shared with other work (tests, linters, other dev servers); each measured step first waits (bounded) for it to be under 25 % busy, and the report lists the CPU other processes used during each scale run',
