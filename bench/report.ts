@@ -1,4 +1,5 @@
 /** Renders docs/benchmarks.md from the raw results of one `npm run bench`. */
+import type { ActivationsResult } from './scenarios/activations.js';
 import type { HistoryCostResult } from './scenarios/history-cost.js';
 import type { LongRunResult } from './scenarios/long-run.js';
 import type { ProdServerResult } from './scenarios/prod-server.js';
@@ -13,6 +14,7 @@ export interface BenchResults {
   settings: Record<string, unknown>;
   startup?: StartupResult;
   history?: HistoryCostResult;
+  activations?: ActivationsResult;
   scale?: ScaleResult;
   limit?: ScaleResult;
   longRun?: LongRunResult;
@@ -92,10 +94,14 @@ function goals(r: BenchResults): Goal[] {
     });
   }
   if (r.startup) {
+    const ready = r.startup.compiledMedianMs;
     out.push({
-      goal: 'worker ready ≤ 2 s with the prebuilt bundle',
-      measured: `median ${fmt(r.startup.withBundleMedianMs / 1000, 2)} s (without: ${fmt(r.startup.withoutBundleMedianMs / 1000, 2)} s)`,
-      met: r.startup.withBundleMedianMs <= 2000,
+      goal: 'worker ready ≤ 1.5 s from `node dist/src/worker.js` with the prebuilt bundle',
+      measured:
+        ready === undefined
+          ? 'no fresh `npm run build`: not measured'
+          : `median ${fmt(ready / 1000, 2)} s (tsx with the bundle: ${fmt(r.startup.withBundleMedianMs / 1000, 2)} s, tsx without: ${fmt(r.startup.withoutBundleMedianMs / 1000, 2)} s)`,
+      met: ready !== undefined && ready <= 1500,
     });
   }
   if (r.longRun) {
@@ -430,6 +436,14 @@ export function renderReport(r: BenchResults): string {
     }
     out.push(`Action counting rule: ${h.countingRule}`);
   }
+  if (r.activations) {
+    const a = r.activations;
+    out.push(
+      `Workflow-side work per poll iteration (\`activations\` scenario, ${a.runsPerCount} runs each with ${a.pollCounts[0]} and ${a.pollCounts[1]} running polls, ${a.pollIntervalSeconds} s interval): ` +
+        `${fmt(a.perIteration.activations, 2)} activations, ${fmt(a.perIteration.promises, 1)} promises created in workflow code, ` +
+        `${fmt(a.perIteration.sinkCalls, 2)} sink calls, ${fmt(a.perIteration.activateMs, 3)} ms inside activate. Method: ${a.method}`,
+    );
+  }
 
   if (r.scale) {
     const s = r.scale;
@@ -489,16 +503,24 @@ export function renderReport(r: BenchResults): string {
     out.push(`Bundle: ${st.bundle}. ${st.reps} start(s) each, alternating.`);
     out.push(
       table(
-        ['', 'with prebuilt bundle', 'without (bundled at start)', 'ratio'],
+        [
+          '',
+          '`node dist/src/worker.js`, prebuilt bundle',
+          'tsx, prebuilt bundle',
+          'tsx, bundled at start',
+          'tsx bundle / compiled',
+        ],
         [
           [
             'median',
+            st.compiledMedianMs === undefined ? '–' : ms(st.compiledMedianMs),
             ms(st.withBundleMedianMs),
             ms(st.withoutBundleMedianMs),
-            ratio(st.withoutBundleMedianMs, st.withBundleMedianMs, 1),
+            ratio(st.withBundleMedianMs, st.compiledMedianMs, 1),
           ],
           [
             'all',
+            (st.compiledMs ?? []).map((v) => ms(v)).join(', ') || '–',
             st.withBundleMs.map((v) => ms(v)).join(', '),
             st.withoutBundleMs.map((v) => ms(v)).join(', '),
             '',

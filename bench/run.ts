@@ -6,8 +6,12 @@
  *   npm run bench                          all scenarios (about 20 minutes on two cores)
  *   npm run bench -- --quick               small N, for a smoke run
  *   npm run bench -- --scenario history    one scenario (repeat or comma-separate for more):
- *                                          startup, history, scale, limit, long-run, prod-server, peers, wait
+ *                                          startup, history, activations, scale, limit, long-run, prod-server, peers, wait
  *   --sizes 100,1000   scale (and peers) sizes   --no-profile   no worker CPU profile   --keep   keep the scratch folder
+ *   --no-bare          scale without the bare loop
+ *   --worker-options '{"nonStickyToStickyPollRatio":0.5}'   ARAZZO_WORKER_OPTIONS of the worker processes
+ *   --worker compiled|tsx   how worker processes run (default: `node dist/src/worker.js` when the
+ *                      build is newer than src/, else tsx)
  *   --write            also write the repository's result files for a quick or partial run
  *
  * A quick or partial run writes its results next to the scratch folder (path printed) instead of
@@ -28,8 +32,10 @@ import { projectRoot } from '../src/config/project-root.js';
 import { startSimulator, type Simulator } from '../simulator/server.js';
 import type { BenchContext } from './lib/context.js';
 import { machineInfo } from './lib/machine.js';
+import { describeWorkerProgram, setWorkerProgram, type WorkerProgram } from './lib/worker-process.js';
 import { runPeers } from './peers/airflow.js';
 import { renderReport, type BenchResults } from './report.js';
+import { runActivations } from './scenarios/activations.js';
 import { runHistoryCost } from './scenarios/history-cost.js';
 import { runLongRun } from './scenarios/long-run.js';
 import { runProdServer } from './scenarios/prod-server.js';
@@ -41,6 +47,7 @@ import { POLL_HEARTBEAT_TIMEOUT_SECONDS } from '../src/workflows/poll-in-activit
 const SCENARIOS = [
   'startup',
   'history',
+  'activations',
   'scale',
   'limit',
   'long-run',
@@ -58,6 +65,9 @@ interface Args {
   profile: boolean;
   keep: boolean;
   write: boolean;
+  bare: boolean;
+  worker?: WorkerProgram;
+  workerOptions?: string;
 }
 
 function parseArgs(argv: string[]): Args {
@@ -68,6 +78,7 @@ function parseArgs(argv: string[]): Args {
     profile: true,
     keep: false,
     write: false,
+    bare: true,
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
@@ -89,11 +100,17 @@ function parseArgs(argv: string[]): Args {
         .map(Number)
         .filter((n) => n > 0);
     else if (a === '--no-profile') args.profile = false;
+    else if (a === '--no-bare') args.bare = false;
+    else if (a === '--worker-options') args.workerOptions = value();
     else if (a === '--keep') args.keep = true;
     else if (a === '--write') args.write = true;
-    else if (a === '--help' || a === '-h') {
+    else if (a === '--worker') {
+      const v = value();
+      if (v !== 'compiled' && v !== 'tsx') throw new Error(`--worker: compiled or tsx, got '${v}'`);
+      args.worker = v;
+    } else if (a === '--help' || a === '-h') {
       process.stdout.write(
-        `usage: npm run bench -- [--quick] [--scenario ${SCENARIOS.join('|')}]... [--sizes 100,1000] [--no-profile] [--keep] [--write]\n`,
+        `usage: npm run bench -- [--quick] [--scenario ${SCENARIOS.join('|')}]... [--sizes 100,1000] [--no-profile] [--no-bare] [--keep] [--write] [--worker compiled|tsx] [--worker-options JSON]\n`,
       );
       process.exit(0);
     } else throw new Error(`unknown argument '${a}'`);
@@ -108,6 +125,7 @@ const log = (message: string) =>
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
+  if (args.worker) setWorkerProgram(args.worker);
   const began = Date.now();
   // The retry-poll bench worker runs in this process: its expected activity failures are not news.
   Runtime.install({ logger: new DefaultLogger('ERROR') });
@@ -195,6 +213,7 @@ async function main(): Promise<void> {
         ARAZZO_WORKFLOW_BUNDLE: bundlePath,
         ARAZZO_RUN_OPTIONS: '',
         ARAZZO_CATALOG: '',
+        ARAZZO_WORKER_OPTIONS: args.workerOptions ?? '',
         ...extra,
       }),
     };
@@ -207,8 +226,7 @@ async function main(): Promise<void> {
         devServer:
           'temporal server start-dev, SQLite file (--db-filename), --log-level error, headless, loopback',
         simulator: 'in the benchmark process (node:http on loopback), auth none',
-        worker:
-          'separate process: node --import tsx src/worker.ts, prebuilt workflow bundle, log level INFO (default), stdout to a file',
+        worker: `separate process: ${describeWorkerProgram()}, prebuilt workflow bundle, log level INFO (default), stdout to a file${args.workerOptions ? `, ARAZZO_WORKER_OPTIONS=${args.workerOptions}` : ''}`,
         bundle: bundleNote,
         sharing:
           'the machine is shared with other work (tests, linters, other dev servers); each measured step first waits (bounded) for it to be under 25 % busy, and the report lists the CPU other processes used during each scale run',
@@ -234,8 +252,9 @@ async function main(): Promise<void> {
 
     results.startup = await run('startup', () => runStartup(ctx, bundleNote));
     results.history = await run('history', () => runHistoryCost(ctx));
+    results.activations = await run('activations', () => runActivations(ctx));
     results.scale = await run('scale', () =>
-      runScale(ctx, { temporal: true, bare: true, ...(args.sizes ? { sizes: args.sizes } : {}) }),
+      runScale(ctx, { temporal: true, bare: args.bare, ...(args.sizes ? { sizes: args.sizes } : {}) }),
     );
     results.limit = await run('limit', () =>
       runScale(ctx, { temporal: false, bare: true, ...(args.sizes ? { sizes: args.sizes } : {}) }),

@@ -4,11 +4,11 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { bundleWorkflowCode } from '@temporalio/worker';
 import { projectRoot } from '../src/config/project-root.js';
 import { workflowsPath } from '../src/worker/setup.js';
+import { bundleWorkflows } from '../src/worker/workflow-bundle.js';
 
-const { code } = await bundleWorkflowCode({ workflowsPath: workflowsPath(), logger: undefined });
+const { code } = await bundleWorkflows({ workflowsPath: workflowsPath(), logger: undefined });
 const out = join(projectRoot, 'dist', 'workflow-bundle.js');
 await writeFile(out, code);
 process.stdout.write(`workflow bundle: ${out} (${Math.round(code.length / 1024)} KiB)\n`);

@@ -469,8 +469,9 @@ export async function runScale(
     : (sizes.find((n) => n >= 300 && n < 1000) ?? sizes[sizes.length - 1]);
   const result: ScaleResult = {
     settings: s,
-    workerOptions:
-      'SDK defaults (src/worker.ts exposes no worker tuning): maxConcurrentWorkflowTaskExecutions 40, maxConcurrentLocalActivityExecutions 100, maxCachedWorkflows from heap size',
+    workerOptions: ctx.workerEnv('').ARAZZO_WORKER_OPTIONS
+      ? `ARAZZO_WORKER_OPTIONS=${ctx.workerEnv('').ARAZZO_WORKER_OPTIONS}, the rest SDK defaults`
+      : 'SDK defaults: maxConcurrentWorkflowTaskExecutions 40, maxConcurrentLocalActivityExecutions 100, workflow-task pollers 10 (nonStickyToStickyPollRatio 0.2: 2 on the normal queue, 8 on the sticky one), maxCachedWorkflows from heap size',
     devServerStorage: 'SQLite file (--db-filename in a scratch folder), --log-level error, headless',
     temporal: [],
     bare: [],

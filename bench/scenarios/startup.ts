@@ -1,17 +1,22 @@
 /**
- * Scenario `startup`: time from spawning `node --import tsx src/worker.ts` to its "worker polling"
- * log line, with the prebuilt workflow bundle (ARAZZO_WORKFLOW_BUNDLE) and without (the worker
- * bundles the workflow code at start).
+ * Scenario `startup`: time from spawning the worker to its "worker polling" log line: the compiled
+ * worker (`node dist/src/worker.js`, when `npm run build` is fresh) and `node --import tsx
+ * src/worker.ts`, both with the prebuilt workflow bundle (ARAZZO_WORKFLOW_BUNDLE), and tsx without
+ * it (the worker bundles the workflow code at start).
  */
 import { join } from 'node:path';
 import type { BenchContext } from '../lib/context.js';
 import { waitForQuiet } from '../lib/proc.js';
 import { summarizeProfiles, type ProfileSummary } from './scale.js';
 import { median, round } from '../lib/stats.js';
-import { spawnWorker } from '../lib/worker-process.js';
+import { compiledWorkerIsFresh, spawnWorker, type WorkerProgram } from '../lib/worker-process.js';
 
 export interface StartupResult {
   reps: number;
+  /** `node dist/src/worker.js` with the bundle; absent when no fresh build exists */
+  compiledMs?: number[];
+  compiledMedianMs?: number;
+  /** tsx with the bundle, and tsx bundling at start */
   withBundleMs: number[];
   withoutBundleMs: number[];
   withBundleMedianMs: number;
@@ -24,18 +29,28 @@ export interface StartupResult {
 export async function runStartup(ctx: BenchContext, bundleNote: string): Promise<StartupResult> {
   const reps = ctx.quick ? 1 : 3;
   const taskQueue = `bench-startup-${ctx.tag}`;
+  const compiled = compiledWorkerIsFresh();
+  const compiledMs: number[] = [];
   const withBundleMs: number[] = [];
   const withoutBundleMs: number[] = [];
+  const variants: Array<{ label: string; program: WorkerProgram; bundled: boolean; into: number[] }> = [
+    ...(compiled
+      ? [{ label: 'compiled', program: 'compiled' as const, bundled: true, into: compiledMs }]
+      : []),
+    { label: 'bundle', program: 'tsx', bundled: true, into: withBundleMs },
+    { label: 'nobundle', program: 'tsx', bundled: false, into: withoutBundleMs },
+  ];
   for (let i = 0; i < reps; i++) {
-    for (const bundled of [true, false]) {
+    for (const v of variants) {
       await waitForQuiet(30_000);
-      const env = ctx.workerEnv(taskQueue, bundled ? {} : { ARAZZO_WORKFLOW_BUNDLE: '' });
+      const env = ctx.workerEnv(taskQueue, v.bundled ? {} : { ARAZZO_WORKFLOW_BUNDLE: '' });
       const worker = await spawnWorker({
         env,
         dir: ctx.tmpDir,
-        label: `startup-${bundled ? 'bundle' : 'nobundle'}-${i}`,
+        label: `startup-${v.label}-${i}`,
+        program: v.program,
       });
-      (bundled ? withBundleMs : withoutBundleMs).push(round(worker.readyMs, 0)!);
+      v.into.push(round(worker.readyMs, 0)!);
       await worker.stop();
     }
   }
@@ -53,9 +68,12 @@ export async function runStartup(ctx: BenchContext, bundleNote: string): Promise
   } catch (error) {
     ctx.log(`startup: profile failed: ${String(error)}`);
   }
-  ctx.log(`startup: with bundle ${withBundleMs.join(', ')} ms; without ${withoutBundleMs.join(', ')} ms`);
+  ctx.log(
+    `startup: compiled ${compiledMs.join(', ') || '-'} ms; tsx with bundle ${withBundleMs.join(', ')} ms; without ${withoutBundleMs.join(', ')} ms`,
+  );
   return {
     reps,
+    ...(compiled ? { compiledMs, compiledMedianMs: median(compiledMs)! } : {}),
     withBundleMs,
     withoutBundleMs,
     withBundleMedianMs: median(withBundleMs)!,

@@ -8,16 +8,19 @@ export interface WorkerTuning {
   maxConcurrentLocalActivityExecutions?: number;
   maxConcurrentWorkflowTaskPolls?: number;
   maxConcurrentActivityTaskPolls?: number;
+  /** Share of the workflow-task pollers on the normal queue (new runs) against the sticky one (0 < r ≤ 1). */
+  nonStickyToStickyPollRatio?: number;
   reuseV8Context?: boolean;
 }
 
-const TUNING_KEYS: Record<keyof WorkerTuning, 'count' | 'boolean'> = {
+const TUNING_KEYS: Record<keyof WorkerTuning, 'count' | 'ratio' | 'boolean'> = {
   maxCachedWorkflows: 'count',
   maxConcurrentWorkflowTaskExecutions: 'count',
   maxConcurrentActivityTaskExecutions: 'count',
   maxConcurrentLocalActivityExecutions: 'count',
   maxConcurrentWorkflowTaskPolls: 'count',
   maxConcurrentActivityTaskPolls: 'count',
+  nonStickyToStickyPollRatio: 'ratio',
   reuseV8Context: 'boolean',
 };
 
@@ -37,13 +40,17 @@ export function parseWorkerTuning(value: string | undefined, errors: string[]): 
   }
   const tuning: Record<string, unknown> = {};
   for (const [key, v] of Object.entries(parsed)) {
-    const kind = (TUNING_KEYS as Record<string, 'count' | 'boolean' | undefined>)[key];
+    const kind = (TUNING_KEYS as Record<string, 'count' | 'ratio' | 'boolean' | undefined>)[key];
     if (!kind)
       errors.push(
         `ARAZZO_WORKER_OPTIONS.${key}: unknown option (known: ${Object.keys(TUNING_KEYS).join(', ')})`,
       );
     else if (kind === 'count' && !(Number.isInteger(v) && (v as number) >= 1)) {
       errors.push(`ARAZZO_WORKER_OPTIONS.${key}: must be a whole number ≥ 1, got ${JSON.stringify(v)}`);
+    } else if (kind === 'ratio' && !(typeof v === 'number' && v > 0 && v <= 1)) {
+      errors.push(
+        `ARAZZO_WORKER_OPTIONS.${key}: must be a number above 0 and at most 1, got ${JSON.stringify(v)}`,
+      );
     } else if (kind === 'boolean' && typeof v !== 'boolean') {
       errors.push(`ARAZZO_WORKER_OPTIONS.${key}: must be true or false, got ${JSON.stringify(v)}`);
     } else tuning[key] = v;

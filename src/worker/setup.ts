@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { NativeConnection } from '@temporalio/worker';
 import { Client } from '@temporalio/client';
-import { Worker, type WorkerOptions } from '@temporalio/worker';
+import { Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createHttpActivities } from '../activities/index.js';
 import {
   createNetworkGot,
@@ -32,6 +32,7 @@ import {
   type SourceToConnect,
   type WorkerConfig,
 } from '../config/index.js';
+import { bundleWorkflows } from './workflow-bundle.js';
 
 /** Worker start refused: the problems, each on its own line. */
 export class WorkerSetupError extends Error {
@@ -170,7 +171,12 @@ export async function createArazzoWorker(
     taskQueue: config.taskQueue,
     ...(config.workflowBundlePath
       ? { workflowBundle: { codePath: config.workflowBundlePath } }
-      : { workflowsPath: workflowsPath() }),
+      : {
+          workflowBundle: await bundleWorkflows({
+            workflowsPath: workflowsPath(),
+            logger: Runtime.instance().logger,
+          }),
+        }),
     activities: {
       prepareArazzoRun,
       default: callOperation,

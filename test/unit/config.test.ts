@@ -28,10 +28,15 @@ describe('worker configuration', () => {
       ARAZZO_RUN_OPTIONS: '{"pollIntervalSeconds": 10, "onConflict": "fail"}',
       ARAZZO_LOG_LEVEL: 'warn',
       ARAZZO_LOG_FORMAT: 'text',
-      ARAZZO_WORKER_OPTIONS: '{"maxCachedWorkflows": 5000, "reuseV8Context": true}',
+      ARAZZO_WORKER_OPTIONS:
+        '{"maxCachedWorkflows": 5000, "reuseV8Context": true, "nonStickyToStickyPollRatio": 0.5}',
     });
     assert.ok(loaded.ok, JSON.stringify(loaded));
-    assert.deepEqual(loaded.config.workerTuning, { maxCachedWorkflows: 5000, reuseV8Context: true });
+    assert.deepEqual(loaded.config.workerTuning, {
+      maxCachedWorkflows: 5000,
+      reuseV8Context: true,
+      nonStickyToStickyPollRatio: 0.5,
+    });
     assert.equal(loaded.config.temporal.connectionOptions.address, 'temporal.example:7233');
     assert.equal(loaded.config.temporal.namespace, 'data');
     assert.equal(loaded.config.taskQueue, 'airbyte');
@@ -51,7 +56,7 @@ describe('worker configuration', () => {
       ARAZZO_LOG_LEVEL: 'loud',
       ARAZZO_LOG_FORMAT: 'xml',
       ARAZZO_WORKFLOW_BUNDLE: '/no/bundle.js',
-      ARAZZO_WORKER_OPTIONS: '{"maxCachedWorkflows": -1}',
+      ARAZZO_WORKER_OPTIONS: '{"maxCachedWorkflows": -1, "nonStickyToStickyPollRatio": 2}',
     });
     assert.equal(loaded.ok, false);
     const text = loaded.ok ? '' : loaded.errors.join('\n');
@@ -65,6 +70,7 @@ describe('worker configuration', () => {
       'ARAZZO_LOG_FORMAT',
       'ARAZZO_WORKFLOW_BUNDLE',
       'ARAZZO_WORKER_OPTIONS.maxCachedWorkflows',
+      'ARAZZO_WORKER_OPTIONS.nonStickyToStickyPollRatio',
     ]) {
       assert.match(text, new RegExp(`^${variable}: `, 'm'), `no message for ${variable} in:\n${text}`);
     }

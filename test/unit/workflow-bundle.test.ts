@@ -6,6 +6,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { workflowsPath } from '../../src/worker/setup.js';
+import { limitWorkflowStacks } from '../../src/worker/workflow-bundle.js';
 
 describe('workflow bundle', () => {
   it('bundles with bundleWorkflowCode and contains the Arazzo core but no I/O modules', async () => {
@@ -30,5 +31,22 @@ describe('workflow bundle', () => {
     ]) {
       assert.ok(!code.includes(forbidden), `${forbidden} is in the workflow bundle`);
     }
+  });
+});
+
+describe('limitWorkflowStacks', () => {
+  const code = 'var x = 1;\n//# sourceMappingURL=data:application/json;base64,e30=';
+
+  it('sets the stack limit of workflow code before the inline source map, which stays last', () => {
+    const limited = limitWorkflowStacks(code, 4);
+    assert.ok(limited.startsWith('var x = 1;\n'));
+    assert.match(
+      limited,
+      /;Error\.stackTraceLimit = 4;\n\/\/# sourceMappingURL=data:application\/json;base64,e30=$/,
+    );
+  });
+
+  it('refuses a bundle without an inline source map (the SDK needs it)', () => {
+    assert.throws(() => limitWorkflowStacks('var x = 1;'), /no inline source map/);
   });
 });
