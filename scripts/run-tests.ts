@@ -15,7 +15,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readdir, stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
-import { join, relative } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import { startDevServer, type DevServer } from '../src/dev-server/dev-server.js';
 import { projectRoot } from '../src/config/project-root.js';
 
@@ -144,8 +144,9 @@ async function main(): Promise<number> {
   const files: string[] = [];
   for (const root of roots) files.push(...(await collectTests(root)));
   const limitSeconds = positiveNumber('ARAZZO_TEST_FILE_TIMEOUT_SECONDS', 600);
-  // Node's own default for --test: one file at a time per spare core.
-  const concurrency = positiveNumber('ARAZZO_TEST_CONCURRENCY', Math.max(1, availableParallelism() - 1));
+  // At least two files at once: the integration files mostly wait on timers and polls, so two share
+  // even a 2-core machine well (measured: 9 min 19 s instead of 15 min 29 s for the same tree).
+  const concurrency = positiveNumber('ARAZZO_TEST_CONCURRENCY', Math.max(2, availableParallelism() - 1));
 
   let server: DevServer | undefined;
   const env = { ...process.env };
@@ -183,7 +184,9 @@ async function main(): Promise<number> {
 
   const started = Date.now();
   const results: FileResult[] = [];
-  const queue = [...files];
+  // Files side by side: the long integration files first, so the short ones fill the gaps at the end.
+  const slowFirst = (file: string) => (file.includes(`${sep}integration${sep}`) ? 0 : 1);
+  const queue = concurrency === 1 ? [...files] : [...files].sort((a, b) => slowFirst(a) - slowFirst(b));
   const live = concurrency === 1;
   await Promise.all(
     Array.from({ length: Math.min(concurrency, queue.length) }, async () => {
