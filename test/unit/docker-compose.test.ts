@@ -8,7 +8,7 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { parse } from 'yaml';
 import { loadWorkerConfig } from '../../src/config/index.js';
 import { STACK_WORKER_VARIABLES, WORKER_ENTRY } from '../../src/prod-stack/prod-stack.js';
@@ -95,6 +95,30 @@ describe('docker-compose.yml', async () => {
     assert.match(pkg.scripts.build ?? '', /tsc -p tsconfig\.build\.json/);
     assert.equal(services['airbyte-sim']?.command?.[1], 'dist/simulator/main.js');
     assert.equal(services.worker?.environment?.TEMPORAL_ADDRESS, 'temporal:7233');
+  });
+
+  it('copies into the image every folder the catalog reads source descriptions from', async () => {
+    const dockerfile = await readFile(new URL('Dockerfile', root), 'utf8');
+    const catalog = new URL('arazzo/', root);
+    const documents = (await readdir(catalog)).filter((name) => /\.arazzo\.ya?ml$/.test(name));
+    assert.ok(documents.length > 0);
+    const folders = new Set<string>(['arazzo']);
+    for (const name of documents) {
+      const doc = parse(await readFile(new URL(name, catalog), 'utf8')) as {
+        sourceDescriptions?: Array<{ url: string }>;
+      };
+      for (const { url } of doc.sourceDescriptions ?? []) {
+        if (/^https?:/.test(url)) continue;
+        const [folder] = new URL(url, catalog).pathname.slice(new URL(root).pathname.length).split('/');
+        folders.add(folder!);
+      }
+    }
+    assert.ok(folders.has('asyncapi'), [...folders].join());
+    for (const folder of folders)
+      assert.ok(
+        dockerfile.includes(`COPY --from=build /app/${folder} ./${folder}`),
+        `the image lacks ${folder}/`,
+      );
   });
 
   describe('agrees with the production topology tested without Docker (npm run stack:prod)', () => {
