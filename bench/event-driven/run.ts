@@ -80,7 +80,7 @@ const env: NodeJS.ProcessEnv = {
   TEMPORAL_TASK_QUEUE: taskQueue,
   AIRBYTE_API_URL: simulator.url,
   ARAZZO_CATALOG: scratch,
-  ARAZZO_SOURCE_DESCRIPTIONS: `airbyteApi=${join(projectRoot, 'openapi', 'airbyte-openapi.yml')}`,
+  ARAZZO_SOURCE_DESCRIPTIONS: `airbyteApi=${join(projectRoot, 'openapi', 'airbyte-openapi.yml')},airbyteNotifications=${join(projectRoot, 'asyncapi', 'airbyte-notifications.asyncapi.yaml')}`,
 };
 const loaded = loadWorkerConfig(env);
 if (!loaded.ok) throw new Error(loaded.errors.join('\n'));
