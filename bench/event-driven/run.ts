@@ -204,7 +204,7 @@ for (const l of long) {
     return Math.round((marginal * 3600) / scale);
   };
   lines.push(
-    `| ${l.name === 'poll' ? `poll every ${POLL_SECONDS} s` : l.name === 'event' ? 'event-driven (a read per 300 s timeout while the job runs)' : 'event-driven, every notification lost (the same)'} | ${perHour((x) => x.events)} | ${perHour((x) => x.actions)} | ${perHour((x) => x.requests)} |`,
+    `| ${l.name === 'poll' ? `poll (catalog schedule: every ${POLL_SECONDS} s at first)` : l.name === 'event' ? 'event-driven (a read per 300 s timeout while the job runs)' : 'event-driven, every notification lost (the same)'} | ${perHour((x) => x.events)} | ${perHour((x) => x.actions)} | ${perHour((x) => x.requests)} |`,
   );
 }
 const machine = `${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
