@@ -14,5 +14,6 @@ COPY --from=build /app/dist ./dist
 COPY --from=build /app/package.json ./package.json
 COPY --from=build /app/arazzo ./arazzo
 COPY --from=build /app/openapi ./openapi
+COPY --from=build /app/asyncapi ./asyncapi
 USER node
 CMD ["node", "dist/src/worker.js"]

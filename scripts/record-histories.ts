@@ -227,7 +227,9 @@ async function recordEventDriven(): Promise<void> {
   const stack = await startStack({
     folders: [folder],
     simulator: { clock: 'wall' },
-    env: { ARAZZO_SOURCE_DESCRIPTIONS: `airbyteApi=${join(projectRoot, 'openapi', 'airbyte-openapi.yml')}` },
+    env: {
+      ARAZZO_SOURCE_DESCRIPTIONS: `airbyteApi=${join(projectRoot, 'openapi', 'airbyte-openapi.yml')},airbyteNotifications=${join(projectRoot, 'asyncapi', 'airbyte-notifications.asyncapi.yaml')}`,
+    },
   });
   const settings = loadReceiverSettings({
     ARAZZO_RECEIVER_SECRET: 'record-secret-0123456789abcdef',

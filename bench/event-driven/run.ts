@@ -80,7 +80,7 @@ const env: NodeJS.ProcessEnv = {
   TEMPORAL_TASK_QUEUE: taskQueue,
   AIRBYTE_API_URL: simulator.url,
   ARAZZO_CATALOG: scratch,
-  ARAZZO_SOURCE_DESCRIPTIONS: `airbyteApi=${join(projectRoot, 'openapi', 'airbyte-openapi.yml')}`,
+  ARAZZO_SOURCE_DESCRIPTIONS: `airbyteApi=${join(projectRoot, 'openapi', 'airbyte-openapi.yml')},airbyteNotifications=${join(projectRoot, 'asyncapi', 'airbyte-notifications.asyncapi.yaml')}`,
 };
 const loaded = loadWorkerConfig(env);
 if (!loaded.ok) throw new Error(loaded.errors.join('\n'));
@@ -204,7 +204,7 @@ for (const l of long) {
     return Math.round((marginal * 3600) / scale);
   };
   lines.push(
-    `| ${l.name === 'poll' ? `poll every ${POLL_SECONDS} s` : l.name === 'event' ? 'event-driven (a read per 300 s timeout while the job runs)' : 'event-driven, every notification lost (the same)'} | ${perHour((x) => x.events)} | ${perHour((x) => x.actions)} | ${perHour((x) => x.requests)} |`,
+    `| ${l.name === 'poll' ? `poll (catalog schedule: every ${POLL_SECONDS} s at first)` : l.name === 'event' ? 'event-driven (a read per 300 s timeout while the job runs)' : 'event-driven, every notification lost (the same)'} | ${perHour((x) => x.events)} | ${perHour((x) => x.actions)} | ${perHour((x) => x.requests)} |`,
   );
 }
 const machine = `${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;

@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import { resolve } from 'node:path';
 import type { ArazzoDocument } from '../arazzo/model.js';
+import { loadAsyncApi, type AsyncApiDescription } from './asyncapi/asyncapi-source.js';
 import type { Diagnostic } from './diagnostic.js';
 import { readDocument, resolveLocation } from './files.js';
 import { listOperations } from './openapi/openapi-operations.js';
@@ -36,6 +37,8 @@ export interface LoadOptions {
 export type LoadedSource =
   | { kind: 'openapi'; name: string; url: string; file: string; api: OpenApiDescription }
   | { kind: 'arazzo'; name: string; url: string; file: string; document: LoadedArazzoDocument }
+  /** Arazzo 1.1 `type: asyncapi`: read so that receive steps can be checked against it. */
+  | { kind: 'asyncapi'; name: string; url: string; file: string; api: AsyncApiDescription }
   /** Could not be loaded; the reason is among the diagnostics. */
   | { kind: 'unavailable'; name: string; url: string };
 
@@ -212,9 +215,6 @@ async function loadSource(
 ): Promise<LoadedSource> {
   const name = description.name as string;
   const url = description.url as string;
-  // Arazzo 1.1.0 AsyncAPI sources are not loaded: the steps that use them are refused, each by
-  // name, with arazzo/asyncapi-unsupported (check-versions.ts); an unused one is harmless.
-  if (description.type === 'asyncapi') return { kind: 'unavailable', name, url };
   const override = options.sourceOverrides?.[name];
   const location = override !== undefined ? resolveLocation(override) : resolveLocation(url, loaded.file);
   const report = (code: string, message: string): LoadedSource => {
@@ -241,6 +241,16 @@ async function loadSource(
         'arazzo/source-remote',
         `source "${name}"${via}: ${location.url} is not fetched: ${refused}`,
       );
+  }
+  if (description.type === 'asyncapi') {
+    const read = await loadAsyncApi(target, options.remote);
+    if (read.ok) return { kind: 'asyncapi', name, url, file: read.api.file, api: read.api };
+    if (read.unreadable)
+      return report(
+        location.kind === 'remote' ? 'arazzo/source-fetch-failed' : 'arazzo/source-unreadable',
+        `source "${name}"${via}: ${read.message}`,
+      );
+    return report('arazzo/source-content-invalid', `source "${name}"${via}: ${read.message}`);
   }
   if (description.type === 'arazzo') {
     const document = await load(target, options, loading);

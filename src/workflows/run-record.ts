@@ -27,6 +27,8 @@ export class RunRecord {
   deadlines: RunDeadlines = {};
   phase: RunStatus['phase'] = 'starting';
   nextPollAtMs: number | undefined;
+  /** When the receive wait in progress times out (for the `status` query). */
+  messageTimeoutAtMs: number | undefined;
   /** Calls (and child runs) made in this run, for the history budget. */
   calls = 0;
   cancelRequested: { reason: string } | undefined;
@@ -76,7 +78,7 @@ export class RunRecord {
 
   /** What the `status` query projects. */
   view(): RunView {
-    const { phase, continuedAsNew, cancelRequested, nextPollAtMs, blocking } = this;
+    const { phase, continuedAsNew, cancelRequested, nextPollAtMs, messageTimeoutAtMs, blocking } = this;
     return {
       workflowType: this.info.workflowType,
       startTimeMs: this.info.startTime.getTime(),
@@ -84,6 +86,7 @@ export class RunRecord {
       continuedAsNew,
       ...(cancelRequested ? { cancelRequested } : {}),
       ...(nextPollAtMs !== undefined ? { nextPollAtMs } : {}),
+      ...(messageTimeoutAtMs !== undefined ? { messageTimeoutAtMs } : {}),
       ...(blocking ? { blocking } : {}),
       ...(this.started
         ? { run: { plan: this.plan, state: this.state, move: this.move, startedAtMs: this.startedAtMs } }

@@ -57,7 +57,7 @@ import type { ArazzoWorkflow } from '../contract/index.js';
 import { activityFor, type OperationCalls } from './activity-proxies.js';
 import { failureOf } from './failure-of.js';
 import { POLL_WINDOW_SECONDS, pollInActivity, pollsInActivity } from './poll-in-activity.js';
-import { receiveMessage, type Inbox } from './receive-wait.js';
+import { receiveMessage, type Inbox, type ReceiveOutcome } from './receive-wait.js';
 import type { RunRecord } from './run-record.js';
 
 /** Marks histories whose runs wait for a blocking resource on timers (before: the create was retried). */
@@ -113,10 +113,16 @@ async function receiveStep(
   run.phase = 'waiting';
   const untilDeadlineMs = msUntilDeadline(run.deadlines, Date.now());
   setCurrentDetails(receiveDetails(run.plan.workflowId, move, run.state.resources));
-  const received = await receiveMessage(inbox, move, info.workflowId, {
-    stop: () => run.cancelRequested !== undefined,
-    untilDeadlineMs,
-  });
+  run.messageTimeoutAtMs = Date.now() + move.timeoutMs;
+  let received: ReceiveOutcome;
+  try {
+    received = await receiveMessage(inbox, move, info.workflowId, {
+      stop: () => run.cancelRequested !== undefined,
+      untilDeadlineMs,
+    });
+  } finally {
+    run.messageTimeoutAtMs = undefined;
+  }
   if (received.type === 'interrupted') return;
   const message = received.type === 'message' ? received.message : undefined;
   ({ state: run.state, move: run.move } = afterReceive(run.plan, run.state, message, move.timeoutMs));

@@ -128,6 +128,24 @@ describe('trigger-sync-event-driven', () => {
     assert.equal(reads(id), 1);
   });
 
+  it('shows the receive step and the message it waits for in the status query', async () => {
+    const id = connection({ runningMs: 3_600_000 });
+    const handle = await stack.start('trigger-sync-event-driven', { connectionId: id });
+    let status = await handle.query(statusQuery);
+    for (let i = 0; i < 200 && status.waitingForMessage === undefined; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      status = await handle.query(statusQuery);
+    }
+    const jobId = stack.simulator.jobs(id)[0]?.jobId;
+    assert.equal(status.phase, 'waiting');
+    assert.equal(status.currentStep, 'awaitNotification');
+    assert.equal(status.waitingForMessage?.correlationId, `${id}/${jobId}`);
+    assert.ok(status.waitingForMessage?.timeoutAt, JSON.stringify(status));
+    assert.equal(status.nextPollAt, undefined);
+    await handle.signal(cancelSignal, { reason: 'test over' });
+    assert.equal((await handle.result()).finalStatus, 'cancelled');
+  });
+
   it('is not ended by a forged notification: the read shows the job still running', async () => {
     const id = connection({ runningMs: 3_600_000 });
     const handle = await stack.start('trigger-sync-event-driven', { connectionId: id });

@@ -65,7 +65,7 @@ before(async () => {
     TEMPORAL_TASK_QUEUE: taskQueue,
     AIRBYTE_API_URL: simulator.url,
     ARAZZO_CATALOG: folder,
-    ARAZZO_SOURCE_DESCRIPTIONS: `airbyteApi=${join(catalogFolder, '..', 'openapi', 'airbyte-openapi.yml')}`,
+    ARAZZO_SOURCE_DESCRIPTIONS: `airbyteApi=${join(catalogFolder, '..', 'openapi', 'airbyte-openapi.yml')},airbyteNotifications=${join(catalogFolder, '..', 'asyncapi', 'airbyte-notifications.asyncapi.yaml')}`,
     ARAZZO_MAILBOX_TTL_SECONDS: '30',
   };
   workers.push(await startWorkerProcess(workerEnv));

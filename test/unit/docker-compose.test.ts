@@ -8,9 +8,9 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
+import { access, readdir, readFile } from 'node:fs/promises';
 import { parse } from 'yaml';
-import { loadWorkerConfig } from '../../src/config/index.js';
+import { loadReceiverSettings, loadWorkerConfig } from '../../src/config/index.js';
 import { STACK_WORKER_VARIABLES, WORKER_ENTRY } from '../../src/prod-stack/prod-stack.js';
 import { TEMPORAL_SERVER_VERSION, TEMPORAL_UI_VERSION } from '../../src/prod-stack/server-tools.js';
 import {
@@ -54,10 +54,11 @@ describe('docker-compose.yml', async () => {
   };
   const services = compose.services;
 
-  it('has PostgreSQL, the schema job, Temporal, its namespace job, the UI, the worker and the simulator', () => {
+  it('has PostgreSQL, the schema job, Temporal, its namespace job, the UI, the worker, the receiver and the simulator', () => {
     assert.deepEqual(Object.keys(services).sort(), [
       'airbyte-sim',
       'postgresql',
+      'receiver',
       'temporal',
       'temporal-namespace',
       'temporal-schema',
@@ -78,8 +79,9 @@ describe('docker-compose.yml', async () => {
     }
   });
 
-  it('keeps the simulator behind a profile and binds ports to loopback', () => {
+  it('keeps the simulator and the receiver behind profiles and binds ports to loopback', () => {
     assert.deepEqual(services['airbyte-sim']?.profiles, ['simulator']);
+    assert.deepEqual(services.receiver?.profiles, ['receiver']);
     for (const [name, service] of Object.entries(services)) {
       for (const port of service.ports ?? [])
         assert.match(port, /^127\.0\.0\.1:/, `${name} publishes ${port}`);
@@ -95,6 +97,78 @@ describe('docker-compose.yml', async () => {
     assert.match(pkg.scripts.build ?? '', /tsc -p tsconfig\.build\.json/);
     assert.equal(services['airbyte-sim']?.command?.[1], 'dist/simulator/main.js');
     assert.equal(services.worker?.environment?.TEMPORAL_ADDRESS, 'temporal:7233');
+  });
+
+  it('copies into the image every folder the catalog reads source descriptions from', async () => {
+    const dockerfile = await readFile(new URL('Dockerfile', root), 'utf8');
+    const catalog = new URL('arazzo/', root);
+    const documents = (await readdir(catalog)).filter((name) => /\.arazzo\.ya?ml$/.test(name));
+    assert.ok(documents.length > 0);
+    const folders = new Set<string>(['arazzo']);
+    for (const name of documents) {
+      const doc = parse(await readFile(new URL(name, catalog), 'utf8')) as {
+        sourceDescriptions?: Array<{ url: string }>;
+      };
+      for (const { url } of doc.sourceDescriptions ?? []) {
+        if (/^https?:/.test(url)) continue;
+        const [folder] = new URL(url, catalog).pathname.slice(new URL(root).pathname.length).split('/');
+        folders.add(folder!);
+      }
+    }
+    assert.ok(folders.has('asyncapi'), [...folders].join());
+    for (const folder of folders)
+      assert.ok(
+        dockerfile.includes(`COPY --from=build /app/${folder} ./${folder}`),
+        `the image lacks ${folder}/`,
+      );
+  });
+
+  describe('the notification receiver', () => {
+    const receiver = services.receiver!;
+    const worker = services.worker!;
+    /** The environment as compose gives it when ARAZZO_RECEIVER_SECRET is set and nothing else is. */
+    const secret = 'a'.repeat(24);
+    const env = Object.fromEntries(
+      Object.entries(receiver.environment ?? {}).map(([k, v]) => [
+        k,
+        String(v)
+          .replace('${ARAZZO_RECEIVER_SECRET:-}', secret)
+          .replace(/\$\{[A-Z_]+:-([^}]*)\}/, '$1'),
+      ]),
+    );
+
+    it('runs the compiled receiver from the same image', async () => {
+      assert.equal(receiver.build, worker.build);
+      assert.deepEqual(receiver.command, ['node', 'dist/src/notification-receiver.js']);
+      const build = JSON.parse(await readFile(new URL('tsconfig.build.json', root), 'utf8')) as {
+        include: string[];
+      };
+      assert.ok(build.include.includes('src'));
+      await access(new URL('src/notification-receiver.ts', root));
+    });
+
+    it('takes its secret from the environment, never from the file', () => {
+      assert.equal(receiver.environment?.ARAZZO_RECEIVER_SECRET, '${ARAZZO_RECEIVER_SECRET:-}');
+    });
+
+    it('listens on every address inside the container, published on loopback on the same port', () => {
+      const settings = loadReceiverSettings(env);
+      assert.equal(settings.host, '0.0.0.0');
+      assert.deepEqual(receiver.ports, [`127.0.0.1:${settings.port}:${settings.port}`]);
+      assert.equal(settings.secret, secret);
+    });
+
+    it('reaches the Temporal server, namespace and task queue the workers use, and sets only variables it reads', () => {
+      for (const name of ['TEMPORAL_ADDRESS', 'TEMPORAL_NAMESPACE', 'TEMPORAL_TASK_QUEUE'])
+        assert.equal(receiver.environment?.[name], worker.environment?.[name], name);
+      assert.equal(loadReceiverSettings(env).taskQueue, worker.environment?.TEMPORAL_TASK_QUEUE);
+      for (const name of Object.keys(env))
+        assert.match(name, /^(TEMPORAL_(ADDRESS|NAMESPACE|TASK_QUEUE)|ARAZZO_RECEIVER_[A-Z_]+)$/);
+      assert.throws(
+        () => loadReceiverSettings({ ...env, ARAZZO_RECEIVER_SECRET: '' }),
+        /ARAZZO_RECEIVER_SECRET must be/,
+      );
+    });
   });
 
   describe('agrees with the production topology tested without Docker (npm run stack:prod)', () => {

@@ -38,7 +38,9 @@ import {
   shouldContinueAsNew,
   waitReason,
   type Blocking,
+  type RunView,
 } from '../../src/arazzo/run/index.js';
+import type { ExecutionPlan } from '../../src/arazzo/plan.js';
 import { statusViews } from '../fixtures/run-status-views.js';
 
 const request = (method: string): HttpRequestSpec =>
@@ -81,6 +83,60 @@ describe('status projection', () => {
       assert.equal(snapshot[i]!.name, name);
       assert.deepEqual(projectStatus(view), snapshot[i]!.status, name);
     }
+  });
+});
+
+describe('status of a receive step', () => {
+  const plan = {
+    planVersion: 1,
+    documentPath: 'arazzo/airbyte-event-driven.arazzo.yaml',
+    documentHash: 'abc123',
+    document: { arazzo: '1.1.0', info: { title: 't', version: '1' }, sourceDescriptions: [], workflows: [] },
+    workflowId: 'airbyteSyncOnNotification',
+    operations: {},
+    stepOperations: {},
+    sourceUrls: {},
+    options: DEFAULT_RUN_OPTIONS,
+  } as ExecutionPlan;
+  const receive: Move = {
+    type: 'receive',
+    stepId: 'awaitJobEnd',
+    correlationId: '7',
+    timeoutMs: 60_000,
+    visit: 2,
+    delaySeconds: 0,
+  };
+  const view = (more: Partial<RunView> = {}): RunView => ({
+    workflowType: 'airbyteSyncOnNotification',
+    startTimeMs: 1_000,
+    phase: 'waiting',
+    continuedAsNew: 0,
+    run: {
+      plan,
+      state: { ...state([job(7)]), visits: { awaitJobEnd: 2 } },
+      move: receive,
+      startedAtMs: 1_000,
+    },
+    ...more,
+  });
+  it('names the receive step and the message it waits for, with the timeout once the wait began', () => {
+    const status = projectStatus(view({ messageTimeoutAtMs: 61_000 }));
+    assert.equal(status.phase, 'waiting');
+    assert.equal(status.currentStep, 'awaitJobEnd');
+    assert.equal(status.iteration, 2);
+    assert.deepEqual(status.waitingForMessage, {
+      correlationId: '7',
+      timeoutAt: new Date(61_000).toISOString(),
+    });
+    assert.equal(status.nextPollAt, undefined);
+    assert.equal(status.waitingFor, undefined);
+  });
+  it('before the wait began: the correlation only', () =>
+    assert.deepEqual(projectStatus(view()).waitingForMessage, { correlationId: '7' }));
+  it('a call move waits for no message', () => {
+    const status = projectStatus(view({ run: { ...view().run!, move: call(5) } }));
+    assert.equal(status.currentStep, 'fetch');
+    assert.equal(status.waitingForMessage, undefined);
   });
 });
 

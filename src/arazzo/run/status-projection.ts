@@ -30,6 +30,11 @@ export interface RunStatus {
   cancelRequested?: string;
   /** `onConflict: wait`: the resource (not this run's) whose end the run waits for before creating its own. */
   waitingFor?: { kind: string; id: JsonValue; status: string; checks: number };
+  /**
+   * A receive step (Arazzo 1.1) in progress: the correlation id of the message it waits for, and
+   * when its `timeout` ends the wait (ISO time, once the wait has begun).
+   */
+  waitingForMessage?: { correlationId: string; timeoutAt?: string };
   /** Runs completed before this one through continue-as-new. */
   continuedAsNew: number;
 }
@@ -44,6 +49,8 @@ export interface RunView {
   continuedAsNew: number;
   cancelRequested?: { reason: string };
   nextPollAtMs?: number;
+  /** When the receive wait in progress times out. */
+  messageTimeoutAtMs?: number;
   blocking?: Blocking;
   /** Absent until the plan is resolved (or carried). */
   run?: { plan: ExecutionPlan; state: RunState; move: Move; startedAtMs: number };
@@ -55,7 +62,7 @@ function toIso(ms: number): string {
 
 /** The `status` query's answer: before the plan is known, only what Temporal says of the run. */
 export function projectStatus(view: RunView): RunStatus {
-  const { phase, continuedAsNew, cancelRequested, nextPollAtMs, blocking } = view;
+  const { phase, continuedAsNew, cancelRequested, nextPollAtMs, messageTimeoutAtMs, blocking } = view;
   if (view.run === undefined) {
     return {
       arazzoWorkflowId: view.workflowType,
@@ -72,7 +79,8 @@ export function projectStatus(view: RunView): RunStatus {
     };
   }
   const { plan, state, move, startedAtMs } = view.run;
-  const current = move.type === 'call' || move.type === 'runWorkflow' ? move.stepId : undefined;
+  const current =
+    move.type === 'call' || move.type === 'runWorkflow' || move.type === 'receive' ? move.stepId : undefined;
   return {
     arazzoWorkflowId: plan.workflowId,
     documentPath: plan.documentPath,
@@ -106,6 +114,14 @@ export function projectStatus(view: RunView): RunStatus {
             id: blocking.resourceId,
             status: blocking.status,
             checks: blocking.checks,
+          },
+        }
+      : {}),
+    ...(move.type === 'receive'
+      ? {
+          waitingForMessage: {
+            correlationId: move.correlationId,
+            ...(messageTimeoutAtMs !== undefined ? { timeoutAt: toIso(messageTimeoutAtMs) } : {}),
           },
         }
       : {}),

@@ -3,9 +3,12 @@
  * the notification receiver (src/receiver/), correlated by `correlationId`, bounded by `timeout`
  * (milliseconds; 1.1.0 Step Object). `send` steps are refused: nothing here publishes messages.
  */
+import { findAsyncOperation, hasChannel } from '../asyncapi/asyncapi-source.js';
+import type { ReportAt } from '../reporter.js';
 import type { CheckContext } from './check-context.js';
 
 const QUALIFIED = /^\$sourceDescriptions\.([^.]+)\./;
+const CHANNEL_PATH = /^\{\$sourceDescriptions\.[^.}]+\.url\}#(.*)$/;
 
 /**
  * Checks an AsyncAPI step. Returns true when the step is a receive step this runner runs (or one
@@ -68,6 +71,7 @@ export function checkReceiveStep(
       at('timeout'),
     );
   }
+  checkAsyncTarget(ctx, raw, source, at, ids.stepId);
   for (const field of ['parameters', 'requestBody'] as const) {
     if (raw[field] === undefined) continue;
     ctx.reporter.error(
@@ -78,4 +82,51 @@ export function checkReceiveStep(
   }
 
   return true;
+}
+
+/**
+ * The step's `operationId` (or `channelPath`) against the AsyncAPI description of its source,
+ * when that description was read (a source that was not is reported at its `url`): the operation
+ * must exist and receive (AsyncAPI 3.0 Operation Object, `action`: "Use `send` when it's expected
+ * that the application will send a message to the given channel, and `receive` when the
+ * application should expect receiving messages from the given channel"); the channel must exist.
+ */
+function checkAsyncTarget(
+  ctx: CheckContext,
+  raw: Record<string, unknown>,
+  sourceName: string,
+  at: (field: string) => ReportAt,
+  stepId: string,
+): void {
+  const source = ctx.loaded.sources.get(sourceName);
+  if (source?.kind !== 'asyncapi') return;
+  // Named as the document writes it (`url`), which the reader can follow from the document.
+  const { api, url } = source;
+  if (typeof raw.operationId === 'string') {
+    const id = raw.operationId.slice(`$sourceDescriptions.${sourceName}.`.length);
+    const operation = findAsyncOperation(api, id);
+    if (operation === undefined) {
+      const known = Object.keys(api.operations);
+      ctx.reporter.error(
+        'arazzo/operation-not-found',
+        `step "${stepId}": operation "${id}" not found in AsyncAPI source "${sourceName}" (${url}; its operations: ${known.map((k) => `"${k}"`).join(', ') || 'none'})`,
+        { ...at('operationId'), preferKey: false },
+      );
+    } else if (operation.action !== 'receive') {
+      ctx.reporter.error(
+        'arazzo/asyncapi-action-mismatch',
+        `step "${stepId}" receives, but operation "${id}" of AsyncAPI source "${sourceName}" has action: ${JSON.stringify(operation.action ?? null)} (${url}:${operation.line}); a receive step needs an operation with action: receive`,
+        { ...at('operationId'), preferKey: false },
+      );
+    }
+    return;
+  }
+  if (typeof raw.channelPath !== 'string') return;
+  const pointer = CHANNEL_PATH.exec(raw.channelPath)?.[1];
+  if (pointer === undefined || !hasChannel(api, pointer))
+    ctx.reporter.error(
+      'arazzo/channel-not-found',
+      `step "${stepId}": channelPath "${raw.channelPath}" does not point at a channel (#/channels/<name>) of AsyncAPI source "${sourceName}" (${url})`,
+      { ...at('channelPath'), preferKey: false },
+    );
 }

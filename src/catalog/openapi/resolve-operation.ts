@@ -46,7 +46,8 @@ export function resolveOperationId(loaded: LoadedArazzoDocument, operationId: st
         code: 'arazzo/source-missing',
         message: `operationId "${operationId}" names source "${sourceName}", which is not declared`,
       };
-    if (source.kind === 'unavailable') return { ok: false, unavailable: true };
+    // An AsyncAPI step is checked by check-receive.ts (or refused by check-versions.ts), not here.
+    if (source.kind === 'unavailable' || source.kind === 'asyncapi') return { ok: false, unavailable: true };
     if (source.kind !== 'openapi')
       return {
         ok: false,
@@ -108,7 +109,8 @@ export function resolveOperationPath(
       code: 'arazzo/source-missing',
       message: `operationPath names source "${sourceName}", which is not declared`,
     };
-  if (source.kind === 'unavailable') return { ok: false, unavailable: true };
+  // An AsyncAPI step is checked by check-receive.ts (or refused by check-versions.ts), not here.
+  if (source.kind === 'unavailable' || source.kind === 'asyncapi') return { ok: false, unavailable: true };
   if (source.kind !== 'openapi')
     return {
       ok: false,

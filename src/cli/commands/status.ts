@@ -127,6 +127,12 @@ Examples:
           ]);
         lines.push(['job(s)', describeResources(progress)]);
         if (progress.nextPollAt) lines.push(['next poll', formatTime(progress.nextPollAt)]);
+        const message = progress.waitingForMessage;
+        if (message)
+          lines.push([
+            'message',
+            `waiting for ${message.correlationId}${message.timeoutAt ? ` until ${formatTime(message.timeoutAt)}` : ''}`,
+          ]);
         if (progress.cancelRequested) lines.push(['cancel', `requested: ${progress.cancelRequested}`]);
       } else if (description.status.name === 'RUNNING') {
         lines.push([

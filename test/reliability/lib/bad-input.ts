@@ -71,7 +71,7 @@ export async function documentCases(): Promise<DocumentCase[]> {
         expect,
         write: async (target) => {
           await copyFile(file, join(target, name));
-          // Relative references of the fixtures: ../openapi/*.yml and ./broken-openapi.yml.
+          // Relative references of the fixtures: ../openapi/*.yml, ../asyncapi/*.yaml and ./broken-openapi.yml.
           for (const extra of await readdir(dir))
             if (extra.endsWith('.yml')) await copyFile(join(dir, extra), join(target, extra));
         },
@@ -403,9 +403,11 @@ export async function runBadInput(options: {
       const dir = join(tmp, `case-${i}`);
       const docsDir = join(dir, 'docs');
       await mkdir(docsDir, { recursive: true });
-      await mkdir(join(dir, 'openapi'));
-      for (const f of await readdir(join(fixtures, 'openapi')))
-        await copyFile(join(fixtures, 'openapi', f), join(dir, 'openapi', f));
+      for (const folder of ['openapi', 'asyncapi']) {
+        await mkdir(join(dir, folder));
+        for (const f of await readdir(join(fixtures, folder)))
+          await copyFile(join(fixtures, folder, f), join(dir, folder, f));
+      }
       await doc.write(docsDir);
       const env = {
         ...baseEnv,
