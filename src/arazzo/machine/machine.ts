@@ -441,13 +441,25 @@ export function afterReceive(
     const context = contextFor(plan, next);
     return onStepFailure(plan, next, step, context, `no message within ${timeoutMs} ms`, undefined, []);
   }
-  const exchange = { message: messageView(message) };
-  const context = contextFor(plan, next, exchange);
+  return judgeStep(plan, next, step, { message: messageView(message) });
+}
+
+/**
+ * A step whose result is in `exchange` (a sub-workflow's outputs, a received message), judged by its
+ * `successCriteria`: on success its outputs are recorded and `onSuccess` decides, else `onFailure`.
+ */
+function judgeStep(
+  plan: ExecutionPlan,
+  state: RunState,
+  step: Step,
+  exchange: Pick<ExpressionContext, 'outputs' | 'message'>,
+): Transition {
+  const context = contextFor(plan, state, exchange);
   const verdict = evaluateCriteria(step.successCriteria, context);
   if (!verdict.passed) {
     return onStepFailure(
       plan,
-      next,
+      state,
       step,
       context,
       describeFailure(undefined, verdict.failures),
@@ -456,7 +468,7 @@ export function afterReceive(
     );
   }
   const outputs = evaluateOutputs(step.outputs, context);
-  const done: RunState = { ...next, steps: { ...next.steps, [step.stepId]: { outputs } } };
+  const done: RunState = { ...state, steps: { ...state.steps, [step.stepId]: { outputs } } };
   return onStepSuccess(plan, done, step, contextFor(plan, done, exchange), []);
 }
 
@@ -503,25 +515,10 @@ export function afterWorkflow(plan: ExecutionPlan, state: RunState, outcome: Wor
     case 'step': {
       const step = currentWorkflow(plan, state).steps.find((s) => s.stepId === state.current?.stepId);
       if (!step) return fail(next, Failure.stepError, 'workflow step vanished');
-      const context = contextFor(plan, next, outcome.ok ? { outputs: outcome.outputs } : {});
-      if (!outcome.ok) return onStepFailure(plan, next, step, context, outcome.message, undefined, []);
-      const verdict = evaluateCriteria(step.successCriteria, context);
-      if (!verdict.passed) {
-        return onStepFailure(
-          plan,
-          next,
-          step,
-          context,
-          describeFailure(undefined, verdict.failures),
-          undefined,
-          [],
-        );
+      if (!outcome.ok) {
+        return onStepFailure(plan, next, step, contextFor(plan, next), outcome.message, undefined, []);
       }
-      next = {
-        ...next,
-        steps: { ...next.steps, [step.stepId]: { outputs: evaluateOutputs(step.outputs, context) } },
-      };
-      return onStepSuccess(plan, next, step, contextFor(plan, next, { outputs: outcome.outputs }), []);
+      return judgeStep(plan, next, step, { outputs: outcome.outputs });
     }
   }
 }

@@ -20,15 +20,8 @@ export interface CarriedRunData {
   blocking?: Blocking;
 }
 
-/** A run under way: what the driver holds once the plan is known, fresh or carried over. */
-export interface RunStart {
-  plan: ExecutionPlan;
-  state: RunState;
-  move: Move;
-  startedAtMs: number;
-  continuedAsNew: number;
-  blocking?: Blocking;
-}
+/** A run under way: what the driver holds once the plan is known, fresh or carried over (the same shape). */
+export type RunStart = CarriedRunData;
 
 /**
  * The second argument is this code's own (continue-as-new, a parent's plan): a client that passes

@@ -79,16 +79,21 @@ function actionCriteria(
     );
 }
 
+/** The workflow and step a diagnostic belongs to, as far as they are known. */
+function idsOf(workflow: Workflow | undefined, stepId: string | undefined) {
+  return {
+    ...(workflow ? { workflowId: workflow.workflowId } : {}),
+    ...(stepId !== undefined ? { stepId } : {}),
+  };
+}
+
 function checkGroup(
   ctx: CheckContext,
   criteria: CriterionAt[],
   workflow: Workflow | undefined,
   stepId: string | undefined,
 ): void {
-  const ids = {
-    ...(workflow ? { workflowId: workflow.workflowId } : {}),
-    ...(stepId !== undefined ? { stepId } : {}),
-  };
+  const ids = idsOf(workflow, stepId);
   const warnings = new Map<string, Grouped>();
   for (const { criterion, segments } of criteria) {
     for (const problem of checkCriterion(criterion)) {
@@ -162,10 +167,7 @@ function checkReferences(
   workflow: Workflow | undefined,
   stepId: string | undefined,
 ): void {
-  const ids = {
-    ...(workflow ? { workflowId: workflow.workflowId } : {}),
-    ...(stepId !== undefined ? { stepId } : {}),
-  };
+  const ids = idsOf(workflow, stepId);
   for (const { node, field } of referencedExpressions(criterion)) {
     const problem = checkReference(ctx, node, {
       ...(workflow ? { workflow } : {}),
