@@ -13,6 +13,28 @@ import { bundleWorkflowCode, type BundleOptions } from '@temporalio/worker';
 /** Stack frames V8 captures for an Error (or a promise's creation site) in workflow code. */
 export const WORKFLOW_STACK_FRAMES = 4;
 
+/**
+ * Modules evaluated once per worker thread and shared by every workflow in it, instead of once per
+ * workflow. In the SDK's reusable V8 context (@temporalio/worker lib/workflow/reusable-vm.js) each
+ * workflow gets its own module cache, so without this every run, and every replay after a cache
+ * eviction, re-runs the module code of the XPath and JSONPath engines and of the Arazzo core.
+ *
+ * Safe to share because none of them keeps per-run state: the Arazzo core is pure functions and
+ * constant tables (its folder may import nothing from Temporal; an ESLint wall enforces it), and
+ * the engines only keep caches of compiled expressions, whose answers do not depend on which run
+ * filled them. The SDK deep-freezes what they export.
+ */
+export const SHARED_WORKFLOW_MODULES = [
+  'fontoxpath',
+  '@xmldom/xmldom',
+  'jsonpath-plus',
+  '../arazzo/machine/index.js',
+  '../arazzo/run/index.js',
+  '../arazzo/criteria/index.js',
+  '../arazzo/expressions/index.js',
+  '../arazzo/request/index.js',
+];
+
 const INLINE_SOURCE_MAP = '\n//# sourceMappingURL=data:';
 
 /**
@@ -29,6 +51,6 @@ export function limitWorkflowStacks(code: string, frames = WORKFLOW_STACK_FRAMES
 export async function bundleWorkflows(
   options: Pick<BundleOptions, 'workflowsPath' | 'logger'>,
 ): Promise<{ code: string }> {
-  const { code } = await bundleWorkflowCode(options);
+  const { code } = await bundleWorkflowCode({ ...options, preloadModules: SHARED_WORKFLOW_MODULES });
   return { code: limitWorkflowStacks(code) };
 }
