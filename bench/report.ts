@@ -133,6 +133,60 @@ function ms(v: number | undefined): string {
   return v === undefined ? '–' : `${fmt(v / 1000, 2)} s`;
 }
 
+/** The engine against the SDK floor (bench/floor) at the same N. */
+function floorTable(s: ScaleResult): string {
+  const rows: string[] = [];
+  if (s.floor?.length || s.activity?.length)
+    rows.push(
+      '#### The engine against the SDK floor, and polling in an activity',
+      '',
+      'The floor (bench/floor/floor-workflow.ts) has the same history shape as the default design (a regular activity creates the job; per iteration one local activity reads it and one timer waits), written by hand without the engine: no plan, criteria, status, signal or deadlines. Same dev server, simulator, settings and measurement; its own worker process with SDK default options. ' +
+        "*activity polling* is the engine with `pollIn: 'activity'` (one heartbeating activity polls; the worker gets N + 100 activity slots).",
+      '',
+      '| N | design | worker CPU ms per poll | dev server CPU ms per poll | peak RSS | start → first request p50 / p99 | detection overhead p50 / p99 | completed |',
+      '| --- | --- | --- | --- | --- | --- | --- | --- |',
+    );
+  const sizes = [...new Set([...(s.floor ?? []), ...(s.activity ?? [])].map((r) => r.n))].sort(
+    (a, b) => a - b,
+  );
+  for (const n of sizes) {
+    for (const [name, run] of [
+      ['engine (timer)', s.temporal.find((x) => x.n === n)],
+      ['SDK floor (timer)', s.floor?.find((x) => x.n === n)],
+      ['engine, activity polling', s.activity?.find((x) => x.n === n)],
+    ] as const) {
+      if (!run) continue;
+      rows.push(
+        `| ${fmt(n)} | ${name} | ${fmt(run.workerCpuMsPerPoll, 2)} | ${fmt(run.devServerCpuMsPerPoll, 2)} | ${fmt(run.worker.peakRssMb, 0)} MB | ` +
+          `${ms(run.startToFirstRequestMs.p50)} / ${ms(run.startToFirstRequestMs.p99)} | ${ms(run.detectionOverheadMs.p50)} / ${ms(run.detectionOverheadMs.p99)} | ${run.completed}/${n} |`,
+      );
+    }
+  }
+  const paths = [
+    ...s.temporal.map((r) => ['engine (timer)', r] as const),
+    ...(s.floor ?? []).map((r) => ['SDK floor (timer)', r] as const),
+    ...(s.activity ?? []).map((r) => ['engine, activity polling', r] as const),
+  ].filter(([, r]) => r.startPath);
+  if (paths.length) {
+    rows.push(
+      '#### Where a start waits',
+      '',
+      'Where start → first request goes (p50 / p99 over a sample of runs, from their histories): the start call → the first workflow task started; that task; the create activity scheduled → started; its start → the create request. The last column starts 20 more runs, one a second from 10 s after the last of the N starts, while the N runs poll: a new run behind a full load, without the burst.',
+      '',
+      '| N | design | sampled | start → first task | first task | create activity queued | activity start → request | a new run behind the load: start → first request |',
+      '| --- | --- | --- | --- | --- | --- | --- | --- |',
+    );
+    for (const [name, r] of paths) {
+      const p = r.startPath!;
+      const pair = (x: { p50?: number; p99?: number }): string => `${ms(x.p50)} / ${ms(x.p99)}`;
+      rows.push(
+        `| ${fmt(r.n)} | ${name} | ${p.sampled} | ${pair(p.toFirstTaskMs)} | ${pair(p.firstTaskMs)} | ${pair(p.createQueuedMs)} | ${pair(p.createStartToRequestMs)} | ${r.probeStartToFirstRequestMs ? `${pair(r.probeStartToFirstRequestMs)} (${r.probeStartToFirstRequestMs.count} runs, one a second)` : '–'} |`,
+      );
+    }
+  }
+  return rows.join('\n');
+}
+
 function scaleTables(s: ScaleResult): string {
   const parts: string[] = [];
   const byN = new Map<number, { t?: TemporalScaleRun; b?: BareScaleRun }>();
@@ -457,6 +511,7 @@ export function renderReport(r: BenchResults): string {
         'The Temporal server has ~1 s timer granularity, so timer-driven polls come up to ~1 s late.',
     );
     out.push(scaleTables(s));
+    out.push(floorTable(s));
   }
   if (r.limit) {
     out.push('## 3. The bare-loop limit (alone)');

@@ -9,6 +9,8 @@
  *                                          startup, history, activations, scale, limit, long-run, prod-server, peers, wait
  *   --sizes 100,1000   scale (and peers) sizes   --no-profile   no worker CPU profile   --keep   keep the scratch folder
  *   --no-bare          scale without the bare loop
+ *   --floor            scale also runs the SDK floor (bench/floor: the same history shape, hand-written)
+ *   --activity-polling scale also runs the engine with pollIn: 'activity'
  *   --worker-options '{"nonStickyToStickyPollRatio":0.5}'   ARAZZO_WORKER_OPTIONS of the worker processes
  *   --worker compiled|tsx   how worker processes run (default: `node dist/src/worker.js` when the
  *                      build is newer than src/, else tsx)
@@ -66,6 +68,8 @@ interface Args {
   keep: boolean;
   write: boolean;
   bare: boolean;
+  floor: boolean;
+  activity: boolean;
   worker?: WorkerProgram;
   workerOptions?: string;
 }
@@ -79,6 +83,8 @@ function parseArgs(argv: string[]): Args {
     keep: false,
     write: false,
     bare: true,
+    floor: false,
+    activity: false,
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
@@ -101,6 +107,8 @@ function parseArgs(argv: string[]): Args {
         .filter((n) => n > 0);
     else if (a === '--no-profile') args.profile = false;
     else if (a === '--no-bare') args.bare = false;
+    else if (a === '--floor') args.floor = true;
+    else if (a === '--activity-polling') args.activity = true;
     else if (a === '--worker-options') args.workerOptions = value();
     else if (a === '--keep') args.keep = true;
     else if (a === '--write') args.write = true;
@@ -110,7 +118,7 @@ function parseArgs(argv: string[]): Args {
       args.worker = v;
     } else if (a === '--help' || a === '-h') {
       process.stdout.write(
-        `usage: npm run bench -- [--quick] [--scenario ${SCENARIOS.join('|')}]... [--sizes 100,1000] [--no-profile] [--no-bare] [--keep] [--write] [--worker compiled|tsx] [--worker-options JSON]\n`,
+        `usage: npm run bench -- [--quick] [--scenario ${SCENARIOS.join('|')}]... [--sizes 100,1000] [--no-profile] [--no-bare] [--floor] [--activity-polling] [--keep] [--write] [--worker compiled|tsx] [--worker-options JSON]\n`,
       );
       process.exit(0);
     } else throw new Error(`unknown argument '${a}'`);
@@ -254,7 +262,13 @@ async function main(): Promise<void> {
     results.history = await run('history', () => runHistoryCost(ctx));
     results.activations = await run('activations', () => runActivations(ctx));
     results.scale = await run('scale', () =>
-      runScale(ctx, { temporal: true, bare: args.bare, ...(args.sizes ? { sizes: args.sizes } : {}) }),
+      runScale(ctx, {
+        temporal: true,
+        bare: args.bare,
+        floor: args.floor,
+        activity: args.activity,
+        ...(args.sizes ? { sizes: args.sizes } : {}),
+      }),
     );
     results.limit = await run('limit', () =>
       runScale(ctx, { temporal: false, bare: true, ...(args.sizes ? { sizes: args.sizes } : {}) }),

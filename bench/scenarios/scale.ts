@@ -45,6 +45,24 @@ export interface TemporalScaleRun {
   wallSeconds: number;
   detectionOverheadMs: Summary;
   startToFirstRequestMs: Summary;
+  /**
+   * Runs started one a second while the N runs poll (from 10 s after the last of the N starts):
+   * start → first request of a new run behind a full load, without the burst of the N starts.
+   */
+  probeStartToFirstRequestMs?: Summary;
+  /**
+   * Where start → first request goes, from the histories of a sample of runs (event times):
+   * the start call → the first workflow task started (waiting in the server and its queue), that
+   * task (started → completed), the create activity waiting (scheduled → started), and the
+   * activity's start → the create request in the simulator.
+   */
+  startPath?: {
+    sampled: number;
+    toFirstTaskMs: Summary;
+    firstTaskMs: Summary;
+    createQueuedMs: Summary;
+    createStartToRequestMs: Summary;
+  };
   polls: number;
   /** GETs per second while every job was running (after the last create + one interval, before the first job ended) */
   sustainedPollsPerSecond?: number;
@@ -89,6 +107,10 @@ export interface ScaleResult {
   workerOptions: string;
   devServerStorage: string;
   temporal: TemporalScaleRun[];
+  /** the SDK floor (bench/floor) at the same N, when asked for (`--floor`) */
+  floor?: TemporalScaleRun[];
+  /** the engine with `pollIn: 'activity'` at the same N, when asked for (`--activity-polling`) */
+  activity?: TemporalScaleRun[];
   bare: BareScaleRun[];
   stoppedAt?: { n: number; why: string };
 }
@@ -217,22 +239,109 @@ export function summarizeProfiles(dir: string): ProfileSummary[] {
     .sort((a, b) => b.busyMs - a.busyMs);
 }
 
+/** Runs started one a second behind the load (see `probeStartToFirstRequestMs`). */
+const PROBES = 20;
+
+/** The start path of 40 runs spread over the start order, from their histories. */
+async function sampleStartPath(
+  ctx: BenchContext,
+  connections: string[],
+  startCalls: number[],
+  idOf: (i: number) => string,
+): Promise<TemporalScaleRun['startPath']> {
+  const step = Math.max(1, Math.floor(connections.length / 40));
+  const toFirstTask: number[] = [];
+  const firstTask: number[] = [];
+  const queued: number[] = [];
+  const toRequest: number[] = [];
+  const time = (e: { eventTime?: { seconds?: unknown; nanos?: number | null } | null }): number =>
+    Number(e.eventTime?.seconds ?? 0) * 1000 + Math.floor((e.eventTime?.nanos ?? 0) / 1e6);
+  for (let i = 0; i < connections.length; i += step) {
+    try {
+      const events = (await ctx.client.workflow.getHandle(idOf(i)).fetchHistory()).events ?? [];
+      const started = events.find((e) => e.workflowTaskStartedEventAttributes);
+      const completed = events.find((e) => e.workflowTaskCompletedEventAttributes);
+      const scheduled = events.find((e) => e.activityTaskScheduledEventAttributes);
+      const actStarted = events.find((e) => e.activityTaskStartedEventAttributes);
+      const job = ctx.sim.jobs(connections[i]!)[0];
+      if (!started || !completed || !scheduled || !actStarted || !job) continue;
+      toFirstTask.push(time(started) - startCalls[i]!);
+      firstTask.push(time(completed) - time(started));
+      queued.push(time(actStarted) - time(scheduled));
+      toRequest.push(Date.parse(job.createdAt) - time(actStarted));
+    } catch {
+      // a run whose history cannot be read is left out of the sample
+    }
+  }
+  if (toFirstTask.length === 0) return undefined;
+  return {
+    sampled: toFirstTask.length,
+    toFirstTaskMs: summarize(toFirstTask),
+    firstTaskMs: summarize(firstTask),
+    createQueuedMs: summarize(queued),
+    createStartToRequestMs: summarize(toRequest),
+  };
+}
+
+/** What the Temporal side of a scale run runs: the project's worker, or the SDK floor's. */
+interface TemporalDesign {
+  label: string;
+  /** worker program under tsx (relative to the project root); the project's worker if absent */
+  entry?: string;
+  workflowType: string;
+  /** run options beyond the interval and the constant schedule */
+  runOptions?: Record<string, unknown>;
+  /** worker options (ARAZZO_WORKER_OPTIONS) for N runs */
+  workerOptions?: (n: number) => Record<string, unknown>;
+}
+
+const ENGINE: TemporalDesign = { label: 'engine', workflowType: 'trigger-sync-and-poll' };
+/** bench/floor: the same history shape written by hand (the SDK's and the server's floor). */
+const FLOOR: TemporalDesign = { label: 'floor', entry: 'bench/floor/worker.ts', workflowType: 'floorPoll' };
+/**
+ * The engine polling inside one heartbeating activity (`pollIn: 'activity'`): each waiting run
+ * holds an activity slot, so the worker gets one per run (and 100 more for the creates).
+ */
+const ACTIVITY: TemporalDesign = {
+  label: 'activity',
+  workflowType: 'trigger-sync-and-poll',
+  runOptions: { pollIn: 'activity' },
+  workerOptions: (n) => ({ maxConcurrentActivityTaskExecutions: n + 100 }),
+};
+
 async function runTemporal(
   ctx: BenchContext,
   s: ScaleSettings,
   n: number,
   profile: boolean,
+  design: TemporalDesign = ENGINE,
 ): Promise<TemporalScaleRun> {
-  const taskQueue = `bench-scale-${n}-${ctx.tag}`;
+  const taskQueue = `bench-scale-${design.label}-${n}-${ctx.tag}`;
   const connections = Array.from(
     { length: n },
     (_, i) => ctx.sim.addConnection({ scenario: jobScenario(s, i) }).connectionId,
   );
+  const probes = Array.from(
+    { length: PROBES },
+    (_, i) => ctx.sim.addConnection({ scenario: jobScenario(s, i) }).connectionId,
+  );
+  const probeCalls: number[] = [];
   const profileDir = join(ctx.tmpDir, `profile-${n}`);
   const worker = await spawnWorker({
-    env: ctx.workerEnv(taskQueue),
+    env: ctx.workerEnv(
+      taskQueue,
+      design.workerOptions
+        ? {
+            ARAZZO_WORKER_OPTIONS: JSON.stringify({
+              ...(JSON.parse(ctx.workerEnv('').ARAZZO_WORKER_OPTIONS || '{}') as object),
+              ...design.workerOptions(n),
+            }),
+          }
+        : {},
+    ),
     dir: ctx.tmpDir,
-    label: `scale-worker-${n}`,
+    label: `scale-${design.label}-worker-${n}`,
+    ...(design.entry ? { entry: design.entry } : {}),
     ...(profile ? { nodeArgs: ['--cpu-prof', '--cpu-prof-dir', profileDir] } : {}),
   });
   const quiet = await waitForQuiet(90_000);
@@ -248,23 +357,40 @@ async function runTemporal(
   let workerUse: ProcessUse;
   let serverUse: ProcessUse;
   let open = n;
+  // A constant schedule: this scenario measures the cost of a poll at a fixed demand (the age
+  // schedule, the default, spreads polls out; the wait scenario measures that).
+  const start = (connectionId: string, workflowId: string) =>
+    ctx.client.workflow.start(design.workflowType, {
+      taskQueue,
+      workflowId,
+      args: [
+        {
+          connectionId,
+          'x-temporal': {
+            pollIntervalSeconds: s.pollIntervalSeconds,
+            pollSchedule: { kind: 'constant' },
+            ...design.runOptions,
+          },
+        },
+      ],
+    });
+  let probing: Promise<unknown> = Promise.resolve();
   try {
     await mapLimit(connections, s.startConcurrency, async (connectionId, i) => {
       startCalls[i] = Date.now();
-      await ctx.client.workflow.start('trigger-sync-and-poll', {
-        taskQueue,
-        workflowId: `bench-scale-${ctx.tag}-${n}-${i}`,
-        // A constant schedule: this scenario measures the cost of a poll at a fixed demand (the age
-        // schedule, the default, spreads polls out; the wait scenario measures that).
-        args: [
-          {
-            connectionId,
-            'x-temporal': { pollIntervalSeconds: s.pollIntervalSeconds, pollSchedule: { kind: 'constant' } },
-          },
-        ],
-      });
+      await start(connectionId, `bench-scale-${design.label}-${ctx.tag}-${n}-${i}`);
     });
     const startPhaseSeconds = (Date.now() - t0) / 1000;
+    probing = (async () => {
+      await sleep(10_000);
+      for (const [i, connectionId] of probes.entries()) {
+        probeCalls[i] = Date.now();
+        await start(connectionId, `bench-scale-${design.label}-${ctx.tag}-${n}-probe-${i}`).catch(
+          () => undefined,
+        );
+        await sleep(1000);
+      }
+    })();
     ctx.log(`scale ${n}: started all in ${startPhaseSeconds.toFixed(1)} s`);
     const longestJobMs = s.pendingMs + s.runningMsMin + (s.runningSpread - 1) * 1000;
     const deadline = Date.now() + longestJobMs + s.graceSeconds * 1000;
@@ -280,6 +406,7 @@ async function runTemporal(
         ctx.log(`scale ${n}: ${open} runs open, ${Math.round((Date.now() - t0) / 1000)} s`);
       }
     }
+    await probing;
     threads = threadCpu(worker.pid);
     workerUse = workerSampler.stop();
     serverUse = serverSampler.stop();
@@ -322,7 +449,7 @@ async function runTemporal(
   let lastClose = 0;
   connections.forEach((connectionId, i) => {
     const job = ctx.sim.jobs(connectionId)[0];
-    const run = closeById.get(`bench-scale-${ctx.tag}-${n}-${i}`);
+    const run = closeById.get(`bench-scale-${design.label}-${ctx.tag}-${n}-${i}`);
     if (job) {
       const created = Date.parse(job.createdAt);
       firstRequest.push(created - startCalls[i]!);
@@ -335,6 +462,16 @@ async function runTemporal(
       }
     }
   });
+  const probeFirstRequest = probes.flatMap((connectionId, i) => {
+    const job = ctx.sim.jobs(connectionId)[0];
+    return job && probeCalls[i] !== undefined ? [Date.parse(job.createdAt) - probeCalls[i]] : [];
+  });
+  const startPath = await sampleStartPath(
+    ctx,
+    connections,
+    startCalls,
+    (i) => `bench-scale-${design.label}-${ctx.tag}-${n}-${i}`,
+  );
   const connectionSet = new Set(connections);
   const getTimes = ctx.sim
     .requests()
@@ -365,6 +502,8 @@ async function runTemporal(
     wallSeconds: round((lastClose - t0) / 1000, 1)!,
     detectionOverheadMs: summarize(detection),
     startToFirstRequestMs: summarize(firstRequest),
+    ...(startPath ? { startPath } : {}),
+    ...(probeFirstRequest.length ? { probeStartToFirstRequestMs: summarize(probeFirstRequest) } : {}),
     polls,
     sustainedPollsPerSecond: round(steady.rate, 1),
     steadyWindowSeconds: round(steady.windowSeconds, 1),
@@ -466,7 +605,7 @@ async function runBare(ctx: BenchContext, s: ScaleSettings, n: number): Promise<
 /** `scale`: Temporal runs and the bare loop at each N; `limit`: the bare loop alone. */
 export async function runScale(
   ctx: BenchContext,
-  options: { temporal: boolean; bare: boolean; sizes?: number[] },
+  options: { temporal: boolean; bare: boolean; sizes?: number[]; floor?: boolean; activity?: boolean },
 ): Promise<ScaleResult> {
   const s = scaleSettings(ctx.quick);
   const sizes = options.sizes ?? (ctx.quick ? [20, 100] : [100, 300, 1000, 2000, 3000]);
@@ -493,6 +632,26 @@ export async function runScale(
       ctx.log(
         `scale ${n}: ${run.completed}/${n} completed, detection p99 ${run.detectionOverheadMs.p99} ms, ` +
           `sustained ${run.sustainedPollsPerSecond ?? '-'} polls/s, worker ${run.worker.cpuSeconds.toFixed(1)} CPU s, peak ${run.worker.peakRssMb.toFixed(0)} MB`,
+      );
+      await sleep(3000);
+    }
+    if (options.floor) {
+      ctx.log(`scale ${n}: the SDK floor (bench/floor)`);
+      const run = await runTemporal(ctx, s, n, false, FLOOR);
+      (result.floor ??= []).push(run);
+      ctx.log(
+        `scale ${n}: floor ${run.completed}/${n} completed, worker ${run.workerCpuMsPerPoll} CPU ms/poll, ` +
+          `dev server ${run.devServerCpuMsPerPoll} ms/poll, peak ${run.worker.peakRssMb.toFixed(0)} MB`,
+      );
+      await sleep(3000);
+    }
+    if (options.activity) {
+      ctx.log(`scale ${n}: the engine polling in an activity (pollIn: 'activity')`);
+      const run = await runTemporal(ctx, s, n, false, ACTIVITY);
+      (result.activity ??= []).push(run);
+      ctx.log(
+        `scale ${n}: activity polling ${run.completed}/${n} completed, worker ${run.workerCpuMsPerPoll} CPU ms/poll, ` +
+          `dev server ${run.devServerCpuMsPerPoll} ms/poll, peak ${run.worker.peakRssMb.toFixed(0)} MB`,
       );
       await sleep(3000);
     }

@@ -4,7 +4,12 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { bundledAirbyteDescription, defaultCatalogFolder, loadWorkerConfig } from '../../src/config/index.js';
+import {
+  bundledAirbyteDescription,
+  defaultCatalogFolder,
+  loadWorkerConfig,
+  parseWorkerTuning,
+} from '../../src/config/index.js';
 
 describe('worker configuration', () => {
   it('has working defaults with no settings at all', () => {
@@ -75,6 +80,34 @@ describe('worker configuration', () => {
       assert.match(text, new RegExp(`^${variable}: `, 'm'), `no message for ${variable} in:\n${text}`);
     }
     assert.match(text, /pollIntervalSecs/);
+  });
+
+  it('takes the SDK poller behaviours as JSON and names what is wrong in one', () => {
+    const errors: string[] = [];
+    assert.deepEqual(
+      parseWorkerTuning(
+        '{"workflowTaskPollerBehavior": {"type": "autoscaling", "maximum": 20}, "activityTaskPollerBehavior": {"type": "simple-maximum", "maximum": 4}}',
+        errors,
+      ),
+      {
+        workflowTaskPollerBehavior: { type: 'autoscaling', maximum: 20 },
+        activityTaskPollerBehavior: { type: 'simple-maximum', maximum: 4 },
+      },
+    );
+    assert.deepEqual(errors, []);
+    for (const [value, why] of [
+      ['"autoscaling"', /must be an object such as \{"type": "autoscaling"\}/],
+      ['{"type": "fast"}', /type must be "autoscaling" or "simple-maximum", got "fast"/],
+      ['{"type": "simple-maximum", "initial": 3}', /initial: unknown for type "simple-maximum"/],
+      ['{"type": "autoscaling", "maximum": 0}', /maximum: must be a whole number ≥ 1, got 0/],
+      ['{"type": "autoscaling", "minimum": 8, "maximum": 4}', /minimum ≤ initial ≤ maximum/],
+    ] as const) {
+      const found: string[] = [];
+      assert.deepEqual(parseWorkerTuning(`{"workflowTaskPollerBehavior": ${value}}`, found), {});
+      assert.equal(found.length, 1, value);
+      assert.match(found[0]!, /^ARAZZO_WORKER_OPTIONS\.workflowTaskPollerBehavior: /);
+      assert.match(found[0]!, why);
+    }
   });
 
   it('rejects a bad TEMPORAL_ADDRESS with what is expected', () => {
