@@ -34,6 +34,8 @@ interface ResultsFile {
   machine?: { date?: string };
   scale?: {
     temporal?: Array<{ n: number; workerCpuMsPerPoll?: number; detectionOverheadMs?: Percentiles }>;
+    floor?: Array<{ n: number; workerCpuMsPerPoll?: number; detectionOverheadMs?: Percentiles }>;
+    activity?: Array<{ n: number; workerCpuMsPerPoll?: number; detectionOverheadMs?: Percentiles }>;
     bare?: Array<{ n: number; cpuMsPerPoll?: number; detectionOverheadMs?: Percentiles }>;
   };
   peers?: {
@@ -48,6 +50,8 @@ interface ResultsFile {
 const DESIGN_NAMES: Record<string, string> = {
   temporal: 'arazzo-temporal (timer + local read)',
   bare: 'bare Node loop (no durability)',
+  floor: 'Temporal SDK floor (hand-written timer + local read)',
+  activity: "arazzo-temporal (pollIn: 'activity')",
   'airflow-trigger': 'Airflow deferrable trigger',
   'airflow-sensor': 'Airflow sensor (reschedule)',
 };
@@ -72,6 +76,12 @@ export function pointsOf(results: ResultsFile, file: string): ChartPoint[] {
   return [
     ...(results.scale?.temporal ?? []).map((r) =>
       point('temporal', r.n, r.workerCpuMsPerPoll, r.detectionOverheadMs),
+    ),
+    ...(results.scale?.floor ?? []).map((r) =>
+      point('floor', r.n, r.workerCpuMsPerPoll, r.detectionOverheadMs),
+    ),
+    ...(results.scale?.activity ?? []).map((r) =>
+      point('activity', r.n, r.workerCpuMsPerPoll, r.detectionOverheadMs),
     ),
     ...(results.scale?.bare ?? []).map((r) => point('bare', r.n, r.cpuMsPerPoll, r.detectionOverheadMs)),
     ...(results.peers?.runs ?? []).map((r) => point(r.peer, r.n, r.cpuMsPerPoll, r.detectionOverheadMs)),
