@@ -6,7 +6,7 @@
  * above this is the engine's; what this costs is the SDK's and the server's.
  */
 import { proxyActivities, proxyLocalActivities, sleep } from '@temporalio/workflow';
-import type { FloorActivities } from './floor-activities.js';
+import type { RetryPollActivities as FloorActivities } from '../workflows/retry-poll-activities.js';
 
 export interface FloorPollInput {
   connectionId: string;

@@ -5,7 +5,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
-import { createFloorActivities } from './floor-activities.js';
+import { createRetryPollActivities } from '../workflows/retry-poll-activities.js';
 
 Runtime.install({ logger: new DefaultLogger('WARN') });
 const env = (name: string): string => {
@@ -23,7 +23,7 @@ const worker = await Worker.create({
   namespace: process.env.TEMPORAL_NAMESPACE || 'default',
   taskQueue: env('TEMPORAL_TASK_QUEUE'),
   workflowBundle: { code },
-  activities: createFloorActivities(env('AIRBYTE_API_URL')),
+  activities: createRetryPollActivities(env('AIRBYTE_API_URL')),
 });
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => worker.shutdown());
 process.stdout.write('worker polling\n');

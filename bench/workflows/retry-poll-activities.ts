@@ -1,5 +1,5 @@
 /**
- * Activities of the bench-only retry-poll workflow: plain got calls to the Airbyte API (no auth, as
+ * Activities of the bench-only workflows (retry-poll, and bench/floor's floorPoll): plain got calls to the Airbyte API (no auth, as
  * the benchmark's simulator runs), with the same client settings as the project's HTTP activity.
  */
 import { ApplicationFailure } from '@temporalio/common';
@@ -8,6 +8,8 @@ import got from 'got';
 export interface RetryPollActivities {
   createJob(connectionId: string): Promise<number>;
   pollJobUntilTerminal(jobId: number): Promise<string>;
+  /** One read of the job's status (bench/floor's local activity). */
+  getJob(jobId: number): Promise<string>;
 }
 
 const TERMINAL = new Set(['succeeded', 'failed', 'cancelled']);
@@ -42,6 +44,13 @@ export function createRetryPollActivities(baseUrl: string): RetryPollActivities 
         // The retry policy is the poll loop: one attempt per interval until the job ends.
         throw ApplicationFailure.retryable(`job ${jobId} is ${body.status ?? 'unknown'}`, 'JobNotTerminal');
       }
+      return body.status;
+    },
+    async getJob(jobId) {
+      const response = await got(`${baseUrl}/jobs/${jobId}`, { ...options, responseType: 'json' });
+      const body = response.body as { status?: string };
+      if (response.statusCode !== 200 || typeof body.status !== 'string')
+        throw ApplicationFailure.retryable(`getJob answered ${response.statusCode}`, 'GetJobFailed');
       return body.status;
     },
   };
