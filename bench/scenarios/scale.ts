@@ -188,9 +188,12 @@ export function summarizeProfile(file: string, top = 12): ProfileSummary {
       idle += dt;
       return;
     }
+    // Paths relative to the clone; any other file keeps only its name (no machine paths in results).
     const short = url
       .replace(/^.*node_modules\//, '')
-      .replace(/^file:\/\/.*?\/(src|bench|simulator)\//, '$1/');
+      .replace(`file://${projectRoot}/`, '')
+      .replace(/^file:\/\/.*?\/(src|bench|simulator)\//, '$1/')
+      .replace(/^file:\/\/.*\//, '');
     const key = `${functionName || '(anonymous)'} ${short ? `${short}:${lineNumber + 1}` : ''}`.trim();
     self.set(key, (self.get(key) ?? 0) + dt);
     const pkg =
