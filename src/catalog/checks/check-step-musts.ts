@@ -15,6 +15,7 @@ import type { CheckContext } from './check-context.js';
 import { stepsOf } from './check-context.js';
 import { resolveComponent } from '../components.js';
 import { resolveStepOperation } from '../openapi/resolve-operation.js';
+import { checkWrittenParameter, resolveParameters } from './check-steps.js';
 
 /** An operationId written as `$sourceDescriptions.<name>.<operationId>`. */
 const QUALIFIED_OPERATION_ID = /^\$sourceDescriptions\.[^.]+\..+$/;
@@ -66,40 +67,20 @@ export function checkStepMusts(ctx: CheckContext): void {
   }
 }
 
-/** `in` present and no duplicate name+in, on an operation step whose operation is unavailable. */
+/**
+ * `in` present and no duplicate name+in, on an operation step whose operation is unavailable: the
+ * same rules check-steps applies when it is. Unresolvable references are reported there.
+ */
 function checkOperationStepParameters(
   ctx: CheckContext,
   list: Step['parameters'],
   stepSegments: Array<string | number>,
   ids: { workflowId: string; stepId: string },
 ): void {
-  const seen: Array<{ name: string; in?: string }> = [];
-  (list ?? []).forEach((entry, index) => {
-    const parameter = isReusable(entry) ? fromComponent(ctx, entry.reference, entry.value) : entry;
-    if (!parameter || typeof parameter.name !== 'string') return;
-    const segments = [...stepSegments, 'parameters', index];
-    if (parameter.in === undefined) {
-      ctx.reporter.error(
-        'arazzo/parameter-in-missing',
-        `parameter "${parameter.name}" of an operation step needs "in" (path, query, header or cookie)`,
-        { segments, preferKey: true, ...ids },
-      );
-      return;
-    }
-    const same = (p: { name: string; in?: string }): boolean =>
-      p.in === parameter.in &&
-      (p.in === 'header' ? p.name.toLowerCase() === parameter.name.toLowerCase() : p.name === parameter.name);
-    if (seen.some(same))
-      ctx.reporter.error(
-        'arazzo/duplicate-parameter',
-        `parameter "${parameter.name}" (in ${parameter.in}) is given more than once`,
-        {
-          segments: [...segments, 'name'],
-          ...ids,
-        },
-      );
-    seen.push({ name: parameter.name, in: parameter.in });
-  });
+  const seen: Parameter[] = [];
+  for (const written of resolveParameters(ctx, list, [...stepSegments, 'parameters'], undefined)) {
+    if (typeof written.parameter.name === 'string') checkWrittenParameter(ctx, written, seen, ids);
+  }
 }
 
 /** A Reusable Object's parameter; an unresolvable one is reported by check-steps. */

@@ -20,7 +20,7 @@ import { resolveStepOperation } from '../openapi/resolve-operation.js';
 import { resolveWorkflowReference } from '../workflow-reference.js';
 
 /** A parameter after resolving Reusable Objects, with the path it was written at. */
-interface WrittenParameter {
+export interface WrittenParameter {
   parameter: Parameter;
   segments: Array<string | number>;
 }
@@ -76,7 +76,7 @@ export function checkSteps(ctx: CheckContext): void {
 }
 
 /** Resolves Reusable Objects among parameters; unresolvable references are reported once, here. */
-function resolveParameters(
+export function resolveParameters(
   ctx: CheckContext,
   list: Workflow['parameters'],
   segments: Array<string | number>,
@@ -115,6 +115,36 @@ function sameParameter(a: { name: string; in?: string }, b: { name: string; in?:
   return a.in === 'header' ? a.name.toLowerCase() === b.name.toLowerCase() : a.name === b.name;
 }
 
+/**
+ * The rules on a parameter an operation step writes that need no OpenAPI: `in` is present, and no
+ * earlier parameter of the step (`seen`, which this extends) has the same name and `in`. False
+ * when `in` is missing: nothing else can be said of the parameter.
+ */
+export function checkWrittenParameter(
+  ctx: CheckContext,
+  { parameter, segments }: WrittenParameter,
+  seen: Parameter[],
+  ids: { workflowId: string; stepId: string },
+): boolean {
+  if (parameter.in === undefined) {
+    ctx.reporter.error(
+      'arazzo/parameter-in-missing',
+      `parameter "${parameter.name}" of an operation step needs "in" (path, query, header or cookie)`,
+      { segments, preferKey: true, ...ids },
+    );
+    return false;
+  }
+  if (seen.some((p) => sameParameter(p, parameter))) {
+    ctx.reporter.error(
+      'arazzo/duplicate-parameter',
+      `parameter "${parameter.name}" (in ${parameter.in}) is given more than once`,
+      { segments: [...segments, 'name'], ...ids },
+    );
+  }
+  seen.push(parameter);
+  return true;
+}
+
 function checkOperationParameters(
   ctx: CheckContext,
   at: StepAt,
@@ -129,22 +159,7 @@ function checkOperationParameters(
   // (openapi-source.ts loadReached), once, not once per step.
   const seen: Parameter[] = [];
   for (const { parameter, segments } of stepParameters) {
-    if (parameter.in === undefined) {
-      ctx.reporter.error(
-        'arazzo/parameter-in-missing',
-        `parameter "${parameter.name}" of an operation step needs "in" (path, query, header or cookie)`,
-        { segments, preferKey: true, ...ids },
-      );
-      continue;
-    }
-    if (seen.some((p) => sameParameter(p, parameter))) {
-      ctx.reporter.error(
-        'arazzo/duplicate-parameter',
-        `parameter "${parameter.name}" (in ${parameter.in}) is given more than once`,
-        { segments: [...segments, 'name'], ...ids },
-      );
-    }
-    seen.push(parameter);
+    if (!checkWrittenParameter(ctx, { parameter, segments }, seen, ids)) continue;
     if (parameter.in === 'header' && parameter.name.toLowerCase() === 'authorization') {
       // Sent from the source's configured credentials (src/activities/exchange.ts drops a
       // document's own Authorization so that no secret has to pass through run inputs).
