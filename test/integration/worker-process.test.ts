@@ -16,6 +16,23 @@ import { useTestTemporal, type TestTemporal } from '../helpers/temporal.js';
 import { startWorkerProcess } from '../helpers/worker-process.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
+
+/** A catalog document whose step jumps to a step that does not exist (line 12). */
+const BROKEN_DOCUMENT = [
+  'arazzo: 1.0.1',
+  'info: { title: broken, version: "1" }',
+  'sourceDescriptions:',
+  '  - { name: airbyteApi, url: ../openapi/airbyte-openapi.yml, type: openapi }',
+  'workflows:',
+  '  - workflowId: broken',
+  '    steps:',
+  '      - stepId: poll',
+  '        operationId: getJob',
+  '        parameters: [{ name: jobId, in: path, value: 1 }]',
+  '        onSuccess:',
+  '          - { name: loop, type: goto, stepId: nowhere }',
+  '',
+].join('\n');
 let temporal: TestTemporal;
 let simulator: Simulator;
 
@@ -94,24 +111,7 @@ describe('the worker process', () => {
   it('refuses to start on bad configuration, naming every variable, document and source problem at once, before connecting', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'arazzo-bad-setup-'));
     try {
-      await writeFile(
-        join(dir, 'broken.arazzo.yaml'),
-        [
-          'arazzo: 1.0.1',
-          'info: { title: broken, version: "1" }',
-          'sourceDescriptions:',
-          '  - { name: airbyteApi, url: ../openapi/airbyte-openapi.yml, type: openapi }',
-          'workflows:',
-          '  - workflowId: broken',
-          '    steps:',
-          '      - stepId: poll',
-          '        operationId: getJob',
-          '        parameters: [{ name: jobId, in: path, value: 1 }]',
-          '        onSuccess:',
-          '          - { name: loop, type: goto, stepId: nowhere }',
-          '',
-        ].join('\n'),
-      );
+      await writeFile(join(dir, 'broken.arazzo.yaml'), BROKEN_DOCUMENT);
       // Nothing listens on the address: the refusal must come before any attempt to connect.
       const { code, output } = await runWorkerToExit({
         TEMPORAL_ADDRESS: `127.0.0.1:${await freePort()}`,
@@ -136,24 +136,7 @@ describe('the worker process', () => {
   it('refuses to start on a catalog document with errors, naming file:line and the JSON path', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'arazzo-bad-catalog-'));
     try {
-      await writeFile(
-        join(dir, 'broken.arazzo.yaml'),
-        [
-          'arazzo: 1.0.1',
-          'info: { title: broken, version: "1" }',
-          'sourceDescriptions:',
-          '  - { name: airbyteApi, url: ../openapi/airbyte-openapi.yml, type: openapi }',
-          'workflows:',
-          '  - workflowId: broken',
-          '    steps:',
-          '      - stepId: poll',
-          '        operationId: getJob',
-          '        parameters: [{ name: jobId, in: path, value: 1 }]',
-          '        onSuccess:',
-          '          - { name: loop, type: goto, stepId: nowhere }',
-          '',
-        ].join('\n'),
-      );
+      await writeFile(join(dir, 'broken.arazzo.yaml'), BROKEN_DOCUMENT);
       const { code, output } = await runWorkerToExit({
         TEMPORAL_ADDRESS: temporal.address,
         ARAZZO_CATALOG: dir,
