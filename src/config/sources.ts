@@ -171,20 +171,24 @@ function readAuth(
   const methods: string[] = [];
   const problems: string[] = [];
   let auth: SourceAuth = { type: 'none' };
+  /** Two variables that only work together: a method when either is set, a problem when one is. */
+  const pair = (first: string, second: string, needsBoth: string): [string, string] | undefined => {
+    const a = read(first);
+    const b = read(second);
+    if (a === undefined && b === undefined) return undefined;
+    methods.push(`${first}+${second}`);
+    if (a !== undefined && b !== undefined) return [a, b];
+    const [given, missing] = a === undefined ? [second, first] : [first, second];
+    problems.push(`${given} is set but ${missing} is not: ${needsBoth}`);
+    return undefined;
+  };
 
   if (names.clientId !== undefined && names.clientSecret !== undefined) {
-    const clientId = read(names.clientId);
-    const clientSecret = read(names.clientSecret);
-    if (clientId !== undefined || clientSecret !== undefined) {
-      methods.push(`${names.clientId}+${names.clientSecret}`);
-      if (clientId === undefined || clientSecret === undefined) {
-        const missing = clientId === undefined ? names.clientId : names.clientSecret;
-        const given = clientId === undefined ? names.clientSecret : names.clientId;
-        problems.push(`${given} is set but ${missing} is not: client credentials need both`);
-      } else {
-        const tokenUrl = readTokenUrl(read, names.tokenUrl, baseUrl, problems);
-        if (tokenUrl !== undefined) auth = { type: 'clientCredentials', clientId, clientSecret, tokenUrl };
-      }
+    const client = pair(names.clientId, names.clientSecret, 'client credentials need both');
+    if (client) {
+      const [clientId, clientSecret] = client;
+      const tokenUrl = readTokenUrl(read, names.tokenUrl, baseUrl, problems);
+      if (tokenUrl !== undefined) auth = { type: 'clientCredentials', clientId, clientSecret, tokenUrl };
     }
   }
   const token = read(names.token);
@@ -192,18 +196,8 @@ function readAuth(
     methods.push(names.token);
     auth = { type: 'bearer', token };
   }
-  const username = read(names.username);
-  const password = read(names.password);
-  if (username !== undefined || password !== undefined) {
-    methods.push(`${names.username}+${names.password}`);
-    if (username === undefined || password === undefined) {
-      const missing = username === undefined ? names.username : names.password;
-      const given = username === undefined ? names.password : names.username;
-      problems.push(`${given} is set but ${missing} is not: basic auth needs both`);
-    } else {
-      auth = { type: 'basic', username, password };
-    }
-  }
+  const basic = pair(names.username, names.password, 'basic auth needs both');
+  if (basic) auth = { type: 'basic', username: basic[0], password: basic[1] };
   if (methods.length > 1) {
     problems.push(
       `more than one authentication method is configured (${methods.join(', ')}): set exactly one, or none`,

@@ -113,6 +113,16 @@ describe('resolveSourceConnections: Airbyte sources', () => {
     assert.equal(errors.length, new Set(errors).size);
   });
 
+  it('names the half of a credential pair that is set and the half that is missing', () => {
+    const errors = errorsOf(
+      resolveSourceConnections({ AIRBYTE_CLIENT_SECRET: 's3cret', AIRBYTE_USERNAME: 'u' }, [AIRBYTE]),
+    );
+    assert.deepEqual(errors.slice(0, 2), [
+      'AIRBYTE_CLIENT_SECRET is set but AIRBYTE_CLIENT_ID is not: client credentials need both',
+      'AIRBYTE_USERNAME is set but AIRBYTE_PASSWORD is not: basic auth needs both',
+    ]);
+  });
+
   it('rejects a URL with credentials without echoing it', () => {
     const errors = errorsOf(
       resolveSourceConnections({ AIRBYTE_API_URL: 'https://user:pa55word@h/v1' }, [AIRBYTE]),
