@@ -99,22 +99,19 @@ export function parseResourceSpec(sourceName: string, op: OpenApiOperation): Par
   const statusPointer = string('statusPointer');
   const terminalStatuses = strings('terminalStatuses');
   const activeStatuses = strings('activeStatuses');
-  let cancel: ResourceSpec['cancel'];
-  if (raw.cancel !== undefined) {
-    if (!isRecord(raw.cancel)) problem(['cancel'], '"cancel" must be an object');
-    else {
-      const operation = operationRef(raw.cancel, ['cancel']);
-      if (operation) cancel = { operation, parameters: params(raw.cancel, ['cancel']) };
+  /** `cancel` and `read`: an operation and its parameters. */
+  const operationCall = (key: 'cancel' | 'read'): ResourceSpec['cancel'] => {
+    const value = raw[key];
+    if (value === undefined) return undefined;
+    if (!isRecord(value)) {
+      problem([key], `"${key}" must be an object`);
+      return undefined;
     }
-  }
-  let read: ResourceSpec['read'];
-  if (raw.read !== undefined) {
-    if (!isRecord(raw.read)) problem(['read'], '"read" must be an object');
-    else {
-      const operation = operationRef(raw.read, ['read']);
-      if (operation) read = { operation, parameters: params(raw.read, ['read']) };
-    }
-  }
+    const operation = operationRef(value, [key]);
+    return operation ? { operation, parameters: params(value, [key]) } : undefined;
+  };
+  const cancel = operationCall('cancel');
+  const read: ResourceSpec['read'] = operationCall('read');
   let adopt: ResourceSpec['adopt'];
   if (raw.adopt !== undefined) adopt = parseAdopt(raw.adopt, operationRef, params, problem);
   if (
