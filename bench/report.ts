@@ -133,8 +133,8 @@ function ms(v: number | undefined): string {
   return v === undefined ? '–' : `${fmt(v / 1000, 2)} s`;
 }
 
-/** The engine against the SDK floor (bench/floor) at the same N. */
-function floorTable(s: ScaleResult): string {
+/** The engine against the SDK floor and activity polling at the same N, and where a start waits. */
+function designTables(s: ScaleResult): string {
   const rows: string[] = [];
   if (s.floor?.length || s.activity?.length)
     rows.push(
@@ -511,7 +511,7 @@ export function renderReport(r: BenchResults): string {
         'The Temporal server has ~1 s timer granularity, so timer-driven polls come up to ~1 s late.',
     );
     out.push(scaleTables(s));
-    out.push(floorTable(s));
+    out.push(designTables(s));
   }
   if (r.limit) {
     out.push('## 3. The bare-loop limit (alone)');
