@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ArazzoDocument, Workflow } from '../../src/arazzo/model.js';
 import { prepareInputs } from '../../src/catalog/index.js';
+import { compileInputsValidator } from '../../src/catalog/inputs/inputs-validator.js';
 
 const workflow: Workflow = {
   workflowId: 'trigger-sync-and-poll',
@@ -131,5 +132,40 @@ void describe('prepareInputs', () => {
       'workflow w: inputs.jobId: must be integer',
     ]);
     assert.equal(prepareInputs(refWorkflow, { jobId: 7 }, document).ok, true);
+  });
+
+  void it('checks each schema against the 2020-12 meta-schema, with the format checks, and compiles each on its own', () => {
+    const doc = { arazzo: '1.0.1', workflows: [] } as unknown as ArazzoDocument;
+    const inputs = (schema: Record<string, unknown>): Workflow => ({
+      workflowId: 'w',
+      inputs: schema,
+      steps: [],
+    });
+    assert.throws(
+      () => compileInputsValidator(doc, inputs({ type: 'object', properties: { n: { type: 'nope' } } })),
+      /^Error: schema is invalid: data\/properties\/n\/type must be equal to one of the allowed values/,
+    );
+    assert.throws(
+      () =>
+        compileInputsValidator(doc, inputs({ $schema: 'https://example.com/unknown-meta', type: 'object' })),
+      /no schema with key or ref "https:\/\/example.com\/unknown-meta"/,
+    );
+    // Two schemas with one $id compile side by side (each in its own instance), defaults applied.
+    const first = compileInputsValidator(
+      doc,
+      inputs({ $id: 'https://example.com/same', properties: { a: { default: 1 } } }),
+    );
+    const second = compileInputsValidator(
+      doc,
+      inputs({ $id: 'https://example.com/same', properties: { b: { default: 2 } } }),
+    );
+    const a: Record<string, unknown> = {};
+    const b: Record<string, unknown> = {};
+    assert.equal(first(a) && second(b), true);
+    assert.deepEqual([a, b], [{ a: 1 }, { b: 2 }]);
+    assert.equal(
+      compileInputsValidator(doc, inputs({ type: 'string', format: 'uuid' }))('not-a-uuid'),
+      false,
+    );
   });
 });

@@ -22,6 +22,17 @@ const addFormats = ((addFormatsPlugin as unknown as { default?: unknown }).defau
 const cache = new Map<string, ValidateFunction>();
 const MAX_CACHED = 500;
 
+let metaChecker: Ajv2020 | undefined;
+
+/** The instance that validates inputs schemas against their meta-schema; it compiles no inputs schema. */
+function metaSchemaChecker(): Ajv2020 {
+  if (!metaChecker) {
+    metaChecker = new Ajv2020({ strict: false, allErrors: true });
+    addFormats(metaChecker);
+  }
+  return metaChecker;
+}
+
 /**
  * Compiles (once per distinct schema) a validator that applies `default`s. Throws when the
  * schema itself is invalid or a `$ref` does not resolve; callers report that.
@@ -32,8 +43,12 @@ export function compileInputsValidator(doc: ArazzoDocument, workflow: Workflow):
   const key = JSON.stringify(schema);
   const cached = cache.get(key);
   if (cached) return cached;
+  // The schema is checked against the 2020-12 meta-schema by one shared instance, which compiles
+  // the meta-schema once (about 50 ms, each time a new instance would) and throws Ajv's own
+  // "schema is invalid: ..." error.
+  metaSchemaChecker().validateSchema(schema, true);
   // A fresh Ajv per schema: schemas are keyed by `$id` in an instance, and documents may reuse ids.
-  const ajv = new Ajv2020({ strict: false, allErrors: true, useDefaults: true, validateSchema: true });
+  const ajv = new Ajv2020({ strict: false, allErrors: true, useDefaults: true, validateSchema: false });
   addFormats(ajv);
   const validate = ajv.compile(schema);
   if (cache.size >= MAX_CACHED) cache.clear();
