@@ -138,7 +138,7 @@ void describe('prepareInputs', () => {
     const doc = { arazzo: '1.0.1', workflows: [] } as unknown as ArazzoDocument;
     const inputs = (schema: Record<string, unknown>): Workflow => ({
       workflowId: 'w',
-      inputs: schema,
+      inputs: schema as Workflow['inputs'],
       steps: [],
     });
     assert.throws(

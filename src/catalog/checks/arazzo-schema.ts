@@ -68,6 +68,9 @@ const actionBase = {
   criteria: { type: 'array', items: { $ref: '#/$defs/criterion' } },
 };
 
+/** The Ajv options the schema is compiled with (scripts/generate-arazzo-validator.ts). */
+export const ARAZZO_SCHEMA_OPTIONS = { strict: false, allErrors: true } as const;
+
 /** The Arazzo 1.0.x document schema. */
 export const arazzoDocumentSchema = {
   $schema: 'https://json-schema.org/draft/2020-12/schema',

@@ -46,7 +46,7 @@ export function compileInputsValidator(doc: ArazzoDocument, workflow: Workflow):
   // The schema is checked against the 2020-12 meta-schema by one shared instance, which compiles
   // the meta-schema once (about 50 ms, each time a new instance would) and throws Ajv's own
   // "schema is invalid: ..." error.
-  metaSchemaChecker().validateSchema(schema, true);
+  void metaSchemaChecker().validateSchema(schema, true);
   // A fresh Ajv per schema: schemas are keyed by `$id` in an instance, and documents may reuse ids.
   const ajv = new Ajv2020({ strict: false, allErrors: true, useDefaults: true, validateSchema: false });
   addFormats(ajv);
