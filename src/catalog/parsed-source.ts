@@ -2,6 +2,7 @@
  * Parsing YAML or JSON text while remembering where every value came from, so a JSON path found
  * by validation can be reported as `file:line:column`.
  */
+import { createHash } from 'node:crypto';
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
 import type { Document, Node } from 'yaml';
 import type { Diagnostic } from './diagnostic.js';
@@ -61,11 +62,36 @@ function decodeText(bytes: Uint8Array): string | undefined {
   }
 }
 
+/** Parses kept by file and content; see {@link parseSource}. */
+const parsed = new Map<string, ParseResult>();
+const MAX_PARSED = 16;
+/** Larger documents are parsed every time rather than kept. */
+const MAX_KEPT_BYTES = 512 * 1024;
+
 /**
  * Parses YAML (JSON is YAML) and never throws: binary, empty, oversized, deeply nested or
  * malformed input comes back as diagnostics with no value.
+ *
+ * The same file with the same bytes is parsed once: a catalog's documents name the same OpenAPI
+ * description, and parsing it was most of a worker's catalog load (docs/benchmarks.md §14). Each
+ * caller gets its own copy of the value.
  */
 export function parseSource(file: string, bytes: Uint8Array): ParseResult {
+  if (bytes.length > MAX_KEPT_BYTES) return parseText(file, bytes);
+  const key = `${file}\n${createHash('sha256').update(bytes).digest('hex')}`;
+  let result = parsed.get(key);
+  if (!result) {
+    result = parseText(file, bytes);
+    if (parsed.size >= MAX_PARSED) parsed.clear();
+    parsed.set(key, result);
+  }
+  return {
+    source: { ...result.source, value: structuredClone(result.source.value) },
+    diagnostics: [...result.diagnostics],
+  };
+}
+
+function parseText(file: string, bytes: Uint8Array): ParseResult {
   if (bytes.length > MAX_DOCUMENT_BYTES) {
     return {
       source: emptySource(file),

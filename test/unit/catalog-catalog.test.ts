@@ -9,6 +9,7 @@ import { dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { CatalogError, formatDiagnostic, loadCatalog } from '../../src/catalog/index.js';
+import { parseSource } from '../../src/catalog/parsed-source.js';
 
 const fixtures = join(dirname(fileURLToPath(import.meta.url)), '../fixtures');
 
@@ -83,5 +84,28 @@ void describe('loadCatalog', () => {
       'openapi/unsupported-version',
     ]);
     assert.equal(catalog.workflows.size, 0);
+  });
+});
+
+void describe('parseSource', () => {
+  void it('parses a file once per content, and gives each caller its own value', () => {
+    const text = (status: string) => new TextEncoder().encode(`job:\n  status: ${status}\n  tags: [a, b]\n`);
+    const first = parseSource('/catalog/job.yaml', text('running'));
+    const second = parseSource('/catalog/job.yaml', text('running'));
+    assert.deepEqual(second.source.value, first.source.value);
+    assert.notEqual(second.source.value, first.source.value);
+    (first.source.value as { job: { status: string } }).job.status = 'changed by a caller';
+    assert.equal((second.source.value as { job: { status: string } }).job.status, 'running');
+    assert.deepEqual(second.source.positionOf(['job', 'tags', 1]), { line: 3, column: 13 });
+    // New bytes under the same name are parsed again; the same bytes under another name report that name.
+    const changed = parseSource('/catalog/job.yaml', text('succeeded'));
+    assert.equal((changed.source.value as { job: { status: string } }).job.status, 'succeeded');
+    assert.equal(parseSource('/catalog/other.yaml', text('running')).source.file, '/catalog/other.yaml');
+    const broken = new TextEncoder().encode('job: [unclosed\n');
+    const errors = [parseSource('/catalog/bad.yaml', broken), parseSource('/catalog/bad.yaml', broken)];
+    assert.deepEqual(
+      errors.map((e) => e.diagnostics.map((d) => `${d.code} ${d.file}:${d.line}`)),
+      [['arazzo/syntax-error /catalog/bad.yaml:2'], ['arazzo/syntax-error /catalog/bad.yaml:2']],
+    );
   });
 });
