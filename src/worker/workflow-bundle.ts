@@ -47,10 +47,30 @@ export function limitWorkflowStacks(code: string, frames = WORKFLOW_STACK_FRAMES
   return `${code.slice(0, at)}\n;Error.stackTraceLimit = ${frames};${code.slice(at)}`;
 }
 
-/** Bundles the workflow code at `workflowsPath` with the stack limit applied. */
+/**
+ * Leaves the original sources out of the bundle's inline source map (`sourcesContent`, 1.7 of its
+ * 2.4 MB). Stack traces still name the source file, line and column, from the mappings; the SDK
+ * reads the sources only to show them in an enhanced stack trace (`showStackTraceSources`), which
+ * this worker does not turn on. A smaller map is less for a worker to decode, parse and copy to
+ * its workflow thread at every start (docs/benchmarks.md §14).
+ */
+export function dropSourcesFromMap(code: string): string {
+  const at = code.lastIndexOf(INLINE_SOURCE_MAP);
+  if (at < 0) throw new Error('the workflow bundle has no inline source map');
+  const base64 = code.indexOf('base64,', at);
+  const map = JSON.parse(
+    Buffer.from(code.slice(base64 + 'base64,'.length).trimEnd(), 'base64').toString(),
+  ) as {
+    sourcesContent?: unknown;
+  };
+  delete map.sourcesContent;
+  return `${code.slice(0, base64 + 'base64,'.length)}${Buffer.from(JSON.stringify(map)).toString('base64')}\n`;
+}
+
+/** Bundles the workflow code at `workflowsPath` with the stack limit applied and a lean source map. */
 export async function bundleWorkflows(
   options: Pick<BundleOptions, 'workflowsPath' | 'logger'>,
 ): Promise<{ code: string }> {
   const { code } = await bundleWorkflowCode({ ...options, preloadModules: SHARED_WORKFLOW_MODULES });
-  return { code: limitWorkflowStacks(code) };
+  return { code: dropSourcesFromMap(limitWorkflowStacks(code)) };
 }

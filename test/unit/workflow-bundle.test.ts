@@ -6,7 +6,11 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { workflowsPath } from '../../src/worker/setup.js';
-import { limitWorkflowStacks } from '../../src/worker/workflow-bundle.js';
+import {
+  bundleWorkflows,
+  dropSourcesFromMap,
+  limitWorkflowStacks,
+} from '../../src/worker/workflow-bundle.js';
 
 describe('workflow bundle', () => {
   it('bundles with bundleWorkflowCode and contains the Arazzo core but no I/O modules', async () => {
@@ -48,5 +52,29 @@ describe('limitWorkflowStacks', () => {
 
   it('refuses a bundle without an inline source map (the SDK needs it)', () => {
     assert.throws(() => limitWorkflowStacks('var x = 1;'), /no inline source map/);
+  });
+});
+
+describe('dropSourcesFromMap', () => {
+  const inlineMap = (code: string) =>
+    JSON.parse(Buffer.from(code.slice(code.lastIndexOf('base64,') + 7), 'base64').toString()) as Record<
+      string,
+      unknown
+    >;
+
+  it('keeps the mappings, sources and names, and leaves the sources text out', () => {
+    const map = { version: 3, sources: ['a.ts'], names: ['x'], mappings: 'AAAA', sourcesContent: ['let x;'] };
+    const code = `var x = 1;\n//# sourceMappingURL=data:application/json;base64,${Buffer.from(JSON.stringify(map)).toString('base64')}`;
+    const lean = dropSourcesFromMap(code);
+    assert.ok(lean.startsWith('var x = 1;\n//# sourceMappingURL=data:application/json;base64,'));
+    assert.deepEqual(inlineMap(lean), { version: 3, sources: ['a.ts'], names: ['x'], mappings: 'AAAA' });
+  });
+
+  it('is what the shipped bundle carries: a map that still points into the sources', async () => {
+    const { code } = await bundleWorkflows({ workflowsPath: workflowsPath(), logger: undefined });
+    const map = inlineMap(code);
+    assert.equal(map.sourcesContent, undefined);
+    assert.ok((map.sources as string[]).some((s) => s.includes('src/arazzo/machine/machine.ts')));
+    assert.ok((map.mappings as string).length > 100_000);
   });
 });
