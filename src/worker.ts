@@ -6,7 +6,8 @@
 import { runWorker } from './worker/run-worker.js';
 import { WorkerSetupError } from './worker/setup.js';
 
-runWorker().then(
+// A refusal ends this process, so the worker may load its workflow code while the catalog is checked.
+runWorker({ createWhileChecking: true }).then(
   () => process.exit(0),
   (error: unknown) => {
     if (error instanceof WorkerSetupError) process.stderr.write(`${error.message}\n`);

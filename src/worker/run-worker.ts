@@ -7,9 +7,9 @@ import { NativeConnection, Runtime } from '@temporalio/worker';
 import { createRedactor } from '../activities/index.js';
 import { describeProxy, resolveNetworkSettings, secretsOfNetwork } from '../activities/network.js';
 import { formatDiagnostic } from '../catalog/index.js';
-import { DEFAULT_NAMESPACE, secretValues, type WorkerConfig } from '../config/index.js';
+import { DEFAULT_NAMESPACE, readWorkerSettings, secretValues, type WorkerConfig } from '../config/index.js';
 import { StructuredLogger } from './logging.js';
-import { createArazzoWorker, prepareWorker, WorkerSetupError } from './setup.js';
+import { createArazzoWorker, prepareWithConfig, WorkerSetupError } from './setup.js';
 
 /** Secrets named by the environment, so log lines can never carry them: proxy passwords too. */
 function environmentSecrets(env: NodeJS.ProcessEnv): string[] {
@@ -44,14 +44,23 @@ export interface RunWorkerOptions {
   onReady?: (info: { config: WorkerConfig; workflows: string[] }) => void;
   /** Installs the process-wide Temporal runtime (logger, metrics); false when the caller did. */
   installRuntime?: boolean;
+  /**
+   * Connect and load the workflow code while the catalog is checked, instead of after: the worker
+   * is ready sooner (docs/benchmarks.md §14). A refusal then leaves a created worker behind that
+   * never polls, so only a caller that ends the process on a refusal may set this (src/worker.ts).
+   */
+  createWhileChecking?: boolean;
 }
 
 /** Runs a worker until SIGINT/SIGTERM. Resolves when it has shut down; rejects if it cannot start. */
 export async function runWorker(options: RunWorkerOptions = {}): Promise<void> {
   const env = options.env ?? process.env;
-  // Every problem (settings, documents, sources) in one refusal, before anything connects.
-  const prepared = await prepareWorker(env);
-  const { config } = prepared;
+  const settings = readWorkerSettings(env);
+  const { config } = settings;
+  // Every problem (settings, documents, sources) in one refusal. Bad settings refuse before
+  // anything connects; the catalog's problems before the worker polls.
+  const early = options.createWhileChecking === true && settings.errors.length === 0;
+  const prepared = early ? undefined : await prepareWithConfig(config, env, settings.errors);
 
   const redactor = createRedactor(environmentSecrets(env));
   const logger = new StructuredLogger({
@@ -74,12 +83,17 @@ export async function runWorker(options: RunWorkerOptions = {}): Promise<void> {
   try {
     connection = await NativeConnection.connect(config.temporal.connectionOptions);
   } catch (error) {
+    // The documents' problems come first, as when they are checked before connecting.
+    if (early) await prepareWithConfig(config, env, []);
     throw new WorkerSetupError([
       `cannot reach Temporal at ${address} (TEMPORAL_ADDRESS): ${(error as Error).message}. Start one with \`npm start\` or set TEMPORAL_ADDRESS.`,
     ]);
   }
+  const creating = prepared
+    ? createArazzoWorker({ config, connection, env, prepared })
+    : createWhileChecking(config, connection, env);
   try {
-    const { worker, catalog, warnings } = await createArazzoWorker({ config, connection, env, prepared });
+    const { worker, catalog, warnings } = await creating;
     for (const warning of warnings) logger.warn(formatDiagnostic(warning));
     const workflows = [...catalog.workflows.keys()].sort();
     const ready = worker.run();
@@ -98,4 +112,26 @@ export async function runWorker(options: RunWorkerOptions = {}): Promise<void> {
   } finally {
     await connection.close();
   }
+}
+
+/**
+ * Creates the worker while the catalog is checked: the worker's thread loads the workflow code
+ * while this one reads the documents. The worker starts loading first (its thread is started
+ * before the first document is read). On a refusal the created worker is left to the process's
+ * end, unrun: the SDK cannot drop a worker that never ran, nor close a connection a worker holds
+ * (hence `createWhileChecking` only where a refusal ends the process).
+ */
+async function createWhileChecking(
+  config: WorkerConfig,
+  connection: NativeConnection,
+  env: NodeJS.ProcessEnv,
+): ReturnType<typeof createArazzoWorker> {
+  let check!: () => void;
+  const checking = new Promise<void>((resolve) => (check = resolve));
+  const preparing = checking.then(() => prepareWithConfig(config, env, []));
+  const creating = createArazzoWorker({ config, connection, env, prepared: preparing });
+  creating.catch(() => undefined); // a refusal is reported from `preparing`
+  check();
+  await preparing;
+  return creating;
 }

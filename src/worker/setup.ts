@@ -4,8 +4,8 @@
  * activities: `prepareArazzoRun`, as the default activity the HTTP call of any operation, and
  * `pollOperation`, the poll loop of `pollIn: 'activity'` over that same call.
  */
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { NativeConnection } from '@temporalio/worker';
 import { Client } from '@temporalio/client';
 import { Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
@@ -32,6 +32,7 @@ import {
   type SourceToConnect,
   type WorkerConfig,
 } from '../config/index.js';
+import { projectRoot } from '../config/project-root.js';
 import { bundleWorkflows } from './workflow-bundle.js';
 
 /** Worker start refused: the problems, each on its own line. */
@@ -47,8 +48,9 @@ export class WorkerSetupError extends Error {
 
 /** Where the workflow code is: the TypeScript sources under tsx, the compiled files under node. */
 export function workflowsPath(): string {
-  const ts = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
-  return existsSync(ts) ? ts : fileURLToPath(new URL('../workflows/index.js', import.meta.url));
+  return import.meta.url.endsWith('.ts')
+    ? join(projectRoot, 'src', 'workflows', 'index.ts')
+    : join(projectRoot, 'dist', 'src', 'workflows', 'index.js');
 }
 
 type CatalogSettings = Pick<WorkerConfig, 'catalogFolders' | 'sourceOverrides' | 'runOptionDefaults'> &
@@ -82,7 +84,7 @@ export interface PreparedWorker {
  * Checks the catalog, the sources' connections and the network settings; throws one
  * WorkerSetupError listing `settingProblems` and every problem found here.
  */
-async function prepareWithConfig(
+export async function prepareWithConfig(
   config: WorkerConfig,
   env: NodeJS.ProcessEnv,
   settingProblems: string[],
@@ -135,56 +137,90 @@ export interface ArazzoWorkerOptions {
   env?: NodeJS.ProcessEnv;
   /** Extra Worker options (tests shorten shutdown, benchmarks tune concurrency). */
   workerOptions?: Partial<WorkerOptions>;
-  /** What {@link prepareWorker} checked already; prepared from `config` when absent. */
-  prepared?: PreparedWorker;
+  /**
+   * What {@link prepareWorker} checked already; prepared from `config` when absent. A promise lets
+   * the worker load its workflow code while the catalog is still being checked: it is created
+   * with activities that wait for it, and the caller must not run it unless the promise resolves.
+   */
+  prepared?: PreparedWorker | Promise<PreparedWorker>;
 }
 
-/** Creates the worker; throws WorkerSetupError listing every problem when it cannot start. */
-export async function createArazzoWorker(
-  options: ArazzoWorkerOptions,
-): Promise<{ worker: Worker; catalog: Catalog; warnings: Diagnostic[] }> {
-  const { config } = options;
-  const {
-    catalog,
-    warnings,
-    connections,
-    network,
-    mailboxTtlSeconds: ttl,
-  } = options.prepared ?? (await prepareWithConfig(config, options.env ?? process.env, []));
-
+/** The activities of a prepared worker. */
+function arazzoActivities(
+  prepared: PreparedWorker,
+  config: WorkerConfig,
+  connection: NativeConnection,
+): ArazzoActivities {
+  const { catalog, connections, network, mailboxTtlSeconds: ttl } = prepared;
   const { callOperation } = createHttpActivities({
     connections,
     got: createNetworkGot(network),
     secrets: secretsOfNetwork(network),
   });
   const { prepareArazzoRun } = createPrepareActivity({ catalog });
-  const namespace = config.temporal.namespace ?? DEFAULT_NAMESPACE;
   // Receive steps register with their mailbox through this client, on the worker's own connection.
   const { subscribeMessage } = createMessageActivities({
-    client: new Client({ connection: options.connection, namespace }),
+    client: new Client({ connection, namespace: config.temporal.namespace ?? DEFAULT_NAMESPACE }),
     taskQueue: config.taskQueue,
     mailboxTtlSeconds: ttl,
   });
+  return {
+    prepareArazzoRun,
+    default: callOperation,
+    ...createPollActivity({ callOperation }),
+    subscribeMessage,
+  };
+}
+
+/** Activities that call those `made` resolves to: registered before they exist, run only after. */
+function deferredActivities(made: Promise<ArazzoActivities>): ArazzoActivities {
+  made.catch(() => undefined); // the caller reports the refusal; the worker is never run then
+  const later =
+    <K extends keyof ArazzoActivities>(name: K) =>
+    async (...args: Parameters<ArazzoActivities[K]>): Promise<Awaited<ReturnType<ArazzoActivities[K]>>> =>
+      (await made)[name](...(args as [never])) as Awaited<ReturnType<ArazzoActivities[K]>>;
+  return {
+    prepareArazzoRun: later('prepareArazzoRun'),
+    default: later('default'),
+    pollOperation: later('pollOperation'),
+    subscribeMessage: later('subscribeMessage'),
+  };
+}
+
+/** Creates the worker; throws WorkerSetupError listing every problem when it cannot start. */
+export async function createArazzoWorker(
+  options: ArazzoWorkerOptions,
+): Promise<{ worker: Worker; catalog: Catalog; warnings: Diagnostic[] }> {
+  const { config, connection } = options;
+  const preparing = options.prepared ?? (await prepareWithConfig(config, options.env ?? process.env, []));
+  const activities =
+    preparing instanceof Promise
+      ? deferredActivities(preparing.then((prepared) => arazzoActivities(prepared, config, connection)))
+      : arazzoActivities(preparing, config, connection);
   const worker = await Worker.create({
-    connection: options.connection,
-    namespace,
+    connection,
+    namespace: config.temporal.namespace ?? DEFAULT_NAMESPACE,
     taskQueue: config.taskQueue,
     ...(config.workflowBundlePath
-      ? { workflowBundle: { codePath: config.workflowBundlePath } }
+      ? {
+          // While the catalog is checked, the code is handed over read: the SDK then parses it and
+          // starts the workflow thread at once, where with a path it would wait for its own read
+          // behind the catalog's work on this thread.
+          workflowBundle:
+            preparing instanceof Promise
+              ? { code: readFileSync(config.workflowBundlePath, 'utf8') }
+              : { codePath: config.workflowBundlePath },
+        }
       : {
           workflowBundle: await bundleWorkflows({
             workflowsPath: workflowsPath(),
             logger: Runtime.instance().logger,
           }),
         }),
-    activities: {
-      prepareArazzoRun,
-      default: callOperation,
-      ...createPollActivity({ callOperation }),
-      subscribeMessage,
-    } satisfies ArazzoActivities,
+    activities: activities satisfies ArazzoActivities,
     ...config.workerTuning,
     ...options.workerOptions,
   });
+  const { catalog, warnings } = await preparing;
   return { worker, catalog, warnings };
 }
