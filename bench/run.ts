@@ -12,6 +12,7 @@
  *   --floor            scale also runs the SDK floor (bench/floor: the same history shape, hand-written)
  *   --activity-polling scale also runs the engine with pollIn: 'activity'
  *   --worker-options '{"nonStickyToStickyPollRatio":0.5}'   ARAZZO_WORKER_OPTIONS of the worker processes
+ *   --reps N           start-ups per variant in the startup scenario (default 3)
  *   --worker compiled|tsx   how worker processes run (default: `node dist/src/worker.js` when the
  *                      build is newer than src/, else tsx)
  *   --write            also write the repository's result files for a quick or partial run
@@ -72,6 +73,8 @@ interface Args {
   activity: boolean;
   worker?: WorkerProgram;
   workerOptions?: string;
+  /** start-ups per variant in the startup scenario (default 3, quick 1) */
+  reps?: number;
 }
 
 function parseArgs(argv: string[]): Args {
@@ -110,7 +113,11 @@ function parseArgs(argv: string[]): Args {
     else if (a === '--floor') args.floor = true;
     else if (a === '--activity-polling') args.activity = true;
     else if (a === '--worker-options') args.workerOptions = value();
-    else if (a === '--keep') args.keep = true;
+    else if (a === '--reps') {
+      const n = Number(value());
+      if (!Number.isInteger(n) || n < 1) throw new Error('--reps: a whole number ≥ 1');
+      args.reps = n;
+    } else if (a === '--keep') args.keep = true;
     else if (a === '--write') args.write = true;
     else if (a === '--worker') {
       const v = value();
@@ -118,7 +125,7 @@ function parseArgs(argv: string[]): Args {
       args.worker = v;
     } else if (a === '--help' || a === '-h') {
       process.stdout.write(
-        `usage: npm run bench -- [--quick] [--scenario ${SCENARIOS.join('|')}]... [--sizes 100,1000] [--no-profile] [--no-bare] [--floor] [--activity-polling] [--keep] [--write] [--worker compiled|tsx] [--worker-options JSON]\n`,
+        `usage: npm run bench -- [--quick] [--scenario ${SCENARIOS.join('|')}]... [--sizes 100,1000] [--no-profile] [--no-bare] [--floor] [--activity-polling] [--keep] [--write] [--worker compiled|tsx] [--worker-options JSON] [--reps N]\n`,
       );
       process.exit(0);
     } else throw new Error(`unknown argument '${a}'`);
@@ -258,7 +265,7 @@ async function main(): Promise<void> {
       }
     };
 
-    results.startup = await run('startup', () => runStartup(ctx, bundleNote));
+    results.startup = await run('startup', () => runStartup(ctx, bundleNote, args.reps));
     results.history = await run('history', () => runHistoryCost(ctx));
     results.activations = await run('activations', () => runActivations(ctx));
     results.scale = await run('scale', () =>

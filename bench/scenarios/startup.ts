@@ -26,8 +26,11 @@ export interface StartupResult {
   profile?: ProfileSummary[];
 }
 
-export async function runStartup(ctx: BenchContext, bundleNote: string): Promise<StartupResult> {
-  const reps = ctx.quick ? 1 : 3;
+export async function runStartup(
+  ctx: BenchContext,
+  bundleNote: string,
+  reps = ctx.quick ? 1 : 3,
+): Promise<StartupResult> {
   const taskQueue = `bench-startup-${ctx.tag}`;
   const compiled = compiledWorkerIsFresh();
   const compiledMs: number[] = [];
