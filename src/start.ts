@@ -12,7 +12,7 @@ import { freePort, startDevServer, type DevServer } from './dev-server/dev-serve
 import { startSimulatorProcess, type SimulatorHandle } from './dev-server/simulator-process.js';
 import { projectRoot } from './config/project-root.js';
 import { runWorker } from './worker/run-worker.js';
-import { WorkerSetupError } from './worker/setup.js';
+import { WorkerSetupError } from './worker/setup-error.js';
 import { runReceiver } from './receiver/run-receiver.js';
 import { NOTIFICATION_PATH } from './receiver/receiver.js';
 

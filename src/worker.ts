@@ -4,7 +4,7 @@
  * the message of a refusal on stderr and the exit code.
  */
 import { runWorker } from './worker/run-worker.js';
-import { WorkerSetupError } from './worker/setup.js';
+import { WorkerSetupError } from './worker/setup-error.js';
 
 // A refusal ends this process, so the worker may load its workflow code while the catalog is checked.
 runWorker({ createWhileChecking: true }).then(

@@ -15,7 +15,7 @@
  * (the scheme's default port when the URL has none); IP addresses match exactly, or by CIDR
  * (`10.0.0.0/8`, `fd00::/8`); IPv6 may be written in brackets.
  *
- * The tunnels are `https-proxy-agent` (the proxy-agents family that npm and many SDKs use): it plugs
+ * The tunnels (network-got.ts) are `https-proxy-agent` (the proxy-agents family that npm and many SDKs use): it plugs
  * into got's per-protocol `agent` option, sends the proxy's credentials as `Proxy-Authorization` to
  * the proxy only, and puts nothing of the request's own headers into the `CONNECT`, so the API's
  * credentials travel inside the TLS tunnel. `http://` URLs are tunnelled with `CONNECT` too:
@@ -26,13 +26,7 @@
  * reads `process.env` at every request, which would let a running worker change its routing.
  */
 import { readFileSync } from 'node:fs';
-import type { Agent } from 'node:http';
-import type { Agent as HttpsAgent } from 'node:https';
 import { BlockList, isIP } from 'node:net';
-import { rootCertificates } from 'node:tls';
-import type { Got } from 'got';
-import gotDefault from 'got';
-import { HttpsProxyAgent } from 'https-proxy-agent';
 
 /** The network settings of a worker. */
 export interface NetworkSettings {
@@ -203,39 +197,4 @@ export function describeProxy(proxy: string): string {
   url.username = '';
   url.password = '';
   return url.href.replace(/\/$/, '');
-}
-
-/**
- * got with the worker's network settings: per request, the proxy agent `NO_PROXY` and the scheme
- * call for (one keep-alive agent per proxy), and the extra CA for the server and the proxy.
- */
-export function createNetworkGot(settings: NetworkSettings, base: Got = gotDefault): Got {
-  const ca = settings.ca === undefined ? undefined : [...rootCertificates, settings.ca];
-  const agents = new Map<string, { http: Agent; https: HttpsAgent }>();
-  const agentsFor = (proxy: string): { http: Agent; https: HttpsAgent } => {
-    let pair = agents.get(proxy);
-    if (pair === undefined) {
-      // `ca` here is for a TLS connection to an https:// proxy; the tunnelled TLS takes got's own.
-      const agent = new HttpsProxyAgent(proxy, { keepAlive: true, ...(ca === undefined ? {} : { ca }) });
-      // One agent (an agent-base http.Agent doing its own TLS after the CONNECT) for both schemes:
-      // it tells them apart per request.
-      pair = { http: agent, https: agent as unknown as HttpsAgent };
-      agents.set(proxy, pair);
-    }
-    return pair;
-  };
-  if (settings.httpProxy === undefined && settings.httpsProxy === undefined && ca === undefined) return base;
-  return base.extend({
-    ...(ca === undefined ? {} : { https: { certificateAuthority: ca } }),
-    hooks: {
-      beforeRequest: [
-        (options) => {
-          const url = options.url instanceof URL ? options.url : new URL(String(options.url));
-          const proxy = proxyFor(url, settings);
-          const pair = proxy === undefined ? undefined : agentsFor(proxy);
-          options.agent = pair === undefined ? {} : { http: pair.http, https: pair.https };
-        },
-      ],
-    },
-  });
 }

@@ -3,13 +3,15 @@
  * listing every problem at once, on a bad setting, a catalog document with errors or a bad source
  * setting; stops gracefully on SIGINT/SIGTERM: running activities finish, workflows resume elsewhere.
  */
-import { NativeConnection, Runtime } from '@temporalio/worker';
-import { createRedactor } from '../activities/index.js';
+import { NativeConnection, Runtime, type Worker } from '@temporalio/worker';
 import { describeProxy, resolveNetworkSettings, secretsOfNetwork } from '../activities/network.js';
-import { formatDiagnostic } from '../catalog/index.js';
+import { createRedactor } from '../activities/redact.js';
+import type { Catalog } from '../catalog/load-catalog.js';
+import { formatDiagnostic, type Diagnostic } from '../catalog/diagnostic.js';
 import { DEFAULT_NAMESPACE, readWorkerSettings, secretValues, type WorkerConfig } from '../config/index.js';
+import { createTemporalWorker, deferredActivities } from './create-worker.js';
 import { StructuredLogger } from './logging.js';
-import { createArazzoWorker, prepareWithConfig, WorkerSetupError } from './setup.js';
+import { WorkerSetupError } from './setup-error.js';
 
 /** Secrets named by the environment, so log lines can never carry them: proxy passwords too. */
 function environmentSecrets(env: NodeJS.ProcessEnv): string[] {
@@ -60,7 +62,10 @@ export async function runWorker(options: RunWorkerOptions = {}): Promise<void> {
   // Every problem (settings, documents, sources) in one refusal. Bad settings refuse before
   // anything connects; the catalog's problems before the worker polls.
   const early = options.createWhileChecking === true && settings.errors.length === 0;
-  const prepared = early ? undefined : await prepareWithConfig(config, env, settings.errors);
+  // The catalog, the activities and their libraries: loaded when needed, so that an early worker
+  // starts its workflow thread first (this module and those above load none of them).
+  const setup = early ? undefined : await import('./setup.js');
+  const prepared = setup ? await setup.prepareWithConfig(config, env, settings.errors) : undefined;
 
   const redactor = createRedactor(environmentSecrets(env));
   const logger = new StructuredLogger({
@@ -84,14 +89,15 @@ export async function runWorker(options: RunWorkerOptions = {}): Promise<void> {
     connection = await NativeConnection.connect(config.temporal.connectionOptions);
   } catch (error) {
     // The documents' problems come first, as when they are checked before connecting.
-    if (early) await prepareWithConfig(config, env, []);
+    if (early) await (await import('./setup.js')).prepareWithConfig(config, env, []);
     throw new WorkerSetupError([
       `cannot reach Temporal at ${address} (TEMPORAL_ADDRESS): ${(error as Error).message}. Start one with \`npm start\` or set TEMPORAL_ADDRESS.`,
     ]);
   }
-  const creating = prepared
-    ? createArazzoWorker({ config, connection, env, prepared })
-    : createWhileChecking(config, connection, env);
+  const creating =
+    setup && prepared
+      ? setup.createArazzoWorker({ config, connection, env, prepared })
+      : createWhileChecking(config, connection, env);
   try {
     const { worker, catalog, warnings } = await creating;
     for (const warning of warnings) logger.warn(formatDiagnostic(warning));
@@ -115,9 +121,9 @@ export async function runWorker(options: RunWorkerOptions = {}): Promise<void> {
 }
 
 /**
- * Creates the worker while the catalog is checked: the worker's thread loads the workflow code
- * while this one reads the documents. The worker starts loading first (its thread is started
- * before the first document is read). On a refusal the created worker is left to the process's
+ * Creates the worker while the catalog is checked: its thread loads the workflow code while this
+ * one loads the catalog, the activities and their libraries. The worker goes first (its thread is
+ * started before any of them loads). On a refusal the created worker is left to the process's
  * end, unrun: the SDK cannot drop a worker that never ran, nor close a connection a worker holds
  * (hence `createWhileChecking` only where a refusal ends the process).
  */
@@ -125,13 +131,22 @@ async function createWhileChecking(
   config: WorkerConfig,
   connection: NativeConnection,
   env: NodeJS.ProcessEnv,
-): ReturnType<typeof createArazzoWorker> {
+): Promise<{ worker: Worker; catalog: Catalog; warnings: Diagnostic[] }> {
   let check!: () => void;
   const checking = new Promise<void>((resolve) => (check = resolve));
-  const preparing = checking.then(() => prepareWithConfig(config, env, []));
-  const creating = createArazzoWorker({ config, connection, env, prepared: preparing });
+  const preparing = checking.then(async () => {
+    const setup = await import('./setup.js');
+    const prepared = await setup.prepareWithConfig(config, env, []);
+    return { prepared, activities: setup.arazzoActivities(prepared, config, connection) };
+  });
+  const creating = createTemporalWorker({
+    config,
+    connection,
+    activities: deferredActivities(preparing.then(({ activities }) => activities)),
+    handOverCode: true,
+  });
   creating.catch(() => undefined); // a refusal is reported from `preparing`
   check();
-  await preparing;
-  return creating;
+  const { prepared } = await preparing;
+  return { worker: await creating, catalog: prepared.catalog, warnings: prepared.warnings };
 }

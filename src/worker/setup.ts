@@ -4,18 +4,11 @@
  * activities: `prepareArazzoRun`, as the default activity the HTTP call of any operation, and
  * `pollOperation`, the poll loop of `pollIn: 'activity'` over that same call.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import type { NativeConnection } from '@temporalio/worker';
+import type { NativeConnection, Worker, WorkerOptions } from '@temporalio/worker';
 import { Client } from '@temporalio/client';
-import { Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createHttpActivities } from '../activities/index.js';
-import {
-  createNetworkGot,
-  resolveNetworkSettings,
-  secretsOfNetwork,
-  type NetworkSettings,
-} from '../activities/network.js';
+import { resolveNetworkSettings, secretsOfNetwork, type NetworkSettings } from '../activities/network.js';
+import { createNetworkGot } from '../activities/network-got.js';
 import { createPollActivity } from '../activities/poll.js';
 import { createPrepareActivity } from '../activities/prepare.js';
 import { createMessageActivities } from '../activities/subscribe-message.js';
@@ -32,26 +25,11 @@ import {
   type SourceToConnect,
   type WorkerConfig,
 } from '../config/index.js';
-import { projectRoot } from '../config/project-root.js';
-import { bundleWorkflows } from './workflow-bundle.js';
+import { createTemporalWorker } from './create-worker.js';
+import { WorkerSetupError } from './setup-error.js';
 
-/** Worker start refused: the problems, each on its own line. */
-export class WorkerSetupError extends Error {
-  constructor(
-    readonly problems: string[],
-    readonly diagnostics: Diagnostic[] = [],
-  ) {
-    super(`the worker cannot start:\n${problems.map((p) => `  ${p}`).join('\n')}`);
-    this.name = 'WorkerSetupError';
-  }
-}
-
-/** Where the workflow code is: the TypeScript sources under tsx, the compiled files under node. */
-export function workflowsPath(): string {
-  return import.meta.url.endsWith('.ts')
-    ? join(projectRoot, 'src', 'workflows', 'index.ts')
-    : join(projectRoot, 'dist', 'src', 'workflows', 'index.js');
-}
+export { WorkerSetupError } from './setup-error.js';
+export { workflowsPath } from './create-worker.js';
 
 type CatalogSettings = Pick<WorkerConfig, 'catalogFolders' | 'sourceOverrides' | 'runOptionDefaults'> &
   Partial<Pick<WorkerConfig, 'remoteSources'>>;
@@ -137,16 +115,12 @@ export interface ArazzoWorkerOptions {
   env?: NodeJS.ProcessEnv;
   /** Extra Worker options (tests shorten shutdown, benchmarks tune concurrency). */
   workerOptions?: Partial<WorkerOptions>;
-  /**
-   * What {@link prepareWorker} checked already; prepared from `config` when absent. A promise lets
-   * the worker load its workflow code while the catalog is still being checked: it is created
-   * with activities that wait for it, and the caller must not run it unless the promise resolves.
-   */
-  prepared?: PreparedWorker | Promise<PreparedWorker>;
+  /** What {@link prepareWorker} checked already; prepared from `config` when absent. */
+  prepared?: PreparedWorker;
 }
 
 /** The activities of a prepared worker. */
-function arazzoActivities(
+export function arazzoActivities(
   prepared: PreparedWorker,
   config: WorkerConfig,
   connection: NativeConnection,
@@ -172,55 +146,17 @@ function arazzoActivities(
   };
 }
 
-/** Activities that call those `made` resolves to: registered before they exist, run only after. */
-function deferredActivities(made: Promise<ArazzoActivities>): ArazzoActivities {
-  made.catch(() => undefined); // the caller reports the refusal; the worker is never run then
-  const later =
-    <K extends keyof ArazzoActivities>(name: K) =>
-    async (...args: Parameters<ArazzoActivities[K]>): Promise<Awaited<ReturnType<ArazzoActivities[K]>>> =>
-      (await made)[name](...(args as [never])) as Awaited<ReturnType<ArazzoActivities[K]>>;
-  return {
-    prepareArazzoRun: later('prepareArazzoRun'),
-    default: later('default'),
-    pollOperation: later('pollOperation'),
-    subscribeMessage: later('subscribeMessage'),
-  };
-}
-
 /** Creates the worker; throws WorkerSetupError listing every problem when it cannot start. */
 export async function createArazzoWorker(
   options: ArazzoWorkerOptions,
 ): Promise<{ worker: Worker; catalog: Catalog; warnings: Diagnostic[] }> {
   const { config, connection } = options;
-  const preparing = options.prepared ?? (await prepareWithConfig(config, options.env ?? process.env, []));
-  const activities =
-    preparing instanceof Promise
-      ? deferredActivities(preparing.then((prepared) => arazzoActivities(prepared, config, connection)))
-      : arazzoActivities(preparing, config, connection);
-  const worker = await Worker.create({
+  const prepared = options.prepared ?? (await prepareWithConfig(config, options.env ?? process.env, []));
+  const worker = await createTemporalWorker({
+    config,
     connection,
-    namespace: config.temporal.namespace ?? DEFAULT_NAMESPACE,
-    taskQueue: config.taskQueue,
-    ...(config.workflowBundlePath
-      ? {
-          // While the catalog is checked, the code is handed over read: the SDK then parses it and
-          // starts the workflow thread at once, where with a path it would wait for its own read
-          // behind the catalog's work on this thread.
-          workflowBundle:
-            preparing instanceof Promise
-              ? { code: readFileSync(config.workflowBundlePath, 'utf8') }
-              : { codePath: config.workflowBundlePath },
-        }
-      : {
-          workflowBundle: await bundleWorkflows({
-            workflowsPath: workflowsPath(),
-            logger: Runtime.instance().logger,
-          }),
-        }),
-    activities: activities satisfies ArazzoActivities,
-    ...config.workerTuning,
-    ...options.workerOptions,
+    activities: arazzoActivities(prepared, config, connection),
+    ...(options.workerOptions ? { workerOptions: options.workerOptions } : {}),
   });
-  const { catalog, warnings } = await preparing;
-  return { worker, catalog, warnings };
+  return { worker, catalog: prepared.catalog, warnings: prepared.warnings };
 }
