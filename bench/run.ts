@@ -11,6 +11,7 @@
  *   --no-bare          scale without the bare loop
  *   --floor            scale also runs the SDK floor (bench/floor: the same history shape, hand-written)
  *   --activity-polling scale also runs the engine with pollIn: 'activity'
+ *   --no-timer         scale without the engine's default (timer) design, e.g. with --activity-polling alone
  *   --worker-options '{"nonStickyToStickyPollRatio":0.5}'   ARAZZO_WORKER_OPTIONS of the worker processes
  *   --reps N           start-ups per variant in the startup scenario (default 3)
  *   --worker compiled|tsx   how worker processes run (default: `node dist/src/worker.js` when the
@@ -71,6 +72,8 @@ interface Args {
   bare: boolean;
   floor: boolean;
   activity: boolean;
+  /** scale runs the engine's default (timer) design; `--no-timer` leaves it out */
+  timer: boolean;
   worker?: WorkerProgram;
   workerOptions?: string;
   /** start-ups per variant in the startup scenario (default 3, quick 1) */
@@ -88,6 +91,7 @@ function parseArgs(argv: string[]): Args {
     bare: true,
     floor: false,
     activity: false,
+    timer: true,
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
@@ -112,6 +116,7 @@ function parseArgs(argv: string[]): Args {
     else if (a === '--no-bare') args.bare = false;
     else if (a === '--floor') args.floor = true;
     else if (a === '--activity-polling') args.activity = true;
+    else if (a === '--no-timer') args.timer = false;
     else if (a === '--worker-options') args.workerOptions = value();
     else if (a === '--reps') {
       const n = Number(value());
@@ -125,7 +130,7 @@ function parseArgs(argv: string[]): Args {
       args.worker = v;
     } else if (a === '--help' || a === '-h') {
       process.stdout.write(
-        `usage: npm run bench -- [--quick] [--scenario ${SCENARIOS.join('|')}]... [--sizes 100,1000] [--no-profile] [--no-bare] [--floor] [--activity-polling] [--keep] [--write] [--worker compiled|tsx] [--worker-options JSON] [--reps N]\n`,
+        `usage: npm run bench -- [--quick] [--scenario ${SCENARIOS.join('|')}]... [--sizes 100,1000] [--no-profile] [--no-bare] [--floor] [--activity-polling] [--no-timer] [--keep] [--write] [--worker compiled|tsx] [--worker-options JSON] [--reps N]\n`,
       );
       process.exit(0);
     } else throw new Error(`unknown argument '${a}'`);
@@ -270,7 +275,7 @@ async function main(): Promise<void> {
     results.activations = await run('activations', () => runActivations(ctx));
     results.scale = await run('scale', () =>
       runScale(ctx, {
-        temporal: true,
+        temporal: args.timer,
         bare: args.bare,
         floor: args.floor,
         activity: args.activity,
