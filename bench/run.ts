@@ -13,6 +13,7 @@
  *   --activity-polling scale also runs the engine with pollIn: 'activity'
  *   --no-timer         scale without the engine's default (timer) design, e.g. with --activity-polling alone
  *   --worker-options '{"nonStickyToStickyPollRatio":0.5}'   ARAZZO_WORKER_OPTIONS of the worker processes
+ *   --worker-node-options '--max-semi-space-size=64'   NODE_OPTIONS of the worker processes
  *   --reps N           start-ups per variant in the startup scenario (default 3)
  *   --worker compiled|tsx   how worker processes run (default: `node dist/src/worker.js` when the
  *                      build is newer than src/, else tsx)
@@ -76,6 +77,8 @@ interface Args {
   timer: boolean;
   worker?: WorkerProgram;
   workerOptions?: string;
+  /** NODE_OPTIONS of the worker processes (V8 heap flags, for example) */
+  workerNodeOptions?: string;
   /** start-ups per variant in the startup scenario (default 3, quick 1) */
   reps?: number;
 }
@@ -118,6 +121,7 @@ function parseArgs(argv: string[]): Args {
     else if (a === '--activity-polling') args.activity = true;
     else if (a === '--no-timer') args.timer = false;
     else if (a === '--worker-options') args.workerOptions = value();
+    else if (a === '--worker-node-options') args.workerNodeOptions = value();
     else if (a === '--reps') {
       const n = Number(value());
       if (!Number.isInteger(n) || n < 1) throw new Error('--reps: a whole number ≥ 1');
@@ -130,7 +134,7 @@ function parseArgs(argv: string[]): Args {
       args.worker = v;
     } else if (a === '--help' || a === '-h') {
       process.stdout.write(
-        `usage: npm run bench -- [--quick] [--scenario ${SCENARIOS.join('|')}]... [--sizes 100,1000] [--no-profile] [--no-bare] [--floor] [--activity-polling] [--no-timer] [--keep] [--write] [--worker compiled|tsx] [--worker-options JSON] [--reps N]\n`,
+        `usage: npm run bench -- [--quick] [--scenario ${SCENARIOS.join('|')}]... [--sizes 100,1000] [--no-profile] [--no-bare] [--floor] [--activity-polling] [--no-timer] [--keep] [--write] [--worker compiled|tsx] [--worker-options JSON] [--worker-node-options FLAGS] [--reps N]\n`,
       );
       process.exit(0);
     } else throw new Error(`unknown argument '${a}'`);
@@ -234,6 +238,7 @@ async function main(): Promise<void> {
         ARAZZO_RUN_OPTIONS: '',
         ARAZZO_CATALOG: '',
         ARAZZO_WORKER_OPTIONS: args.workerOptions ?? '',
+        ...(args.workerNodeOptions ? { NODE_OPTIONS: args.workerNodeOptions } : {}),
         ...extra,
       }),
     };
@@ -246,7 +251,7 @@ async function main(): Promise<void> {
         devServer:
           'temporal server start-dev, SQLite file (--db-filename), --log-level error, headless, loopback',
         simulator: 'in the benchmark process (node:http on loopback), auth none',
-        worker: `separate process: ${describeWorkerProgram()}, prebuilt workflow bundle, log level INFO (default), stdout to a file${args.workerOptions ? `, ARAZZO_WORKER_OPTIONS=${args.workerOptions}` : ''}`,
+        worker: `separate process: ${describeWorkerProgram()}, prebuilt workflow bundle, log level INFO (default), stdout to a file${args.workerOptions ? `, ARAZZO_WORKER_OPTIONS=${args.workerOptions}` : ''}${args.workerNodeOptions ? `, NODE_OPTIONS=${args.workerNodeOptions}` : ''}`,
         bundle: bundleNote,
         sharing:
           'the machine is shared with other work (tests, linters, other dev servers); each measured step first waits (bounded) for it to be under 25 % busy, and the report lists the CPU other processes used during each scale run',
