@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { startSimulator, type Simulator } from '../../simulator/server.js';
 import { projectRoot } from '../../src/config/project-root.js';
+import { brokenDocument } from '../helpers/broken-document.js';
 import { useTestTemporal, type TestTemporal } from '../helpers/temporal.js';
 
 const run = promisify(execFile);
@@ -101,21 +102,7 @@ describe('the built worker (node dist/src/worker.js)', () => {
     try {
       await writeFile(
         join(dir, 'broken.arazzo.yaml'),
-        [
-          'arazzo: 1.0.1',
-          'info: { title: broken, version: "1" }',
-          'sourceDescriptions:',
-          `  - { name: airbyteApi, url: ${join(projectRoot, 'openapi', 'airbyte-openapi.yml')}, type: openapi }`,
-          'workflows:',
-          '  - workflowId: broken',
-          '    steps:',
-          '      - stepId: poll',
-          '        operationId: getJob',
-          '        parameters: [{ name: jobId, in: path, value: 1 }]',
-          '        onSuccess:',
-          '          - { name: loop, type: goto, stepId: nowhere }',
-          '',
-        ].join('\n'),
+        brokenDocument(join(projectRoot, 'openapi', 'airbyte-openapi.yml')),
       );
       // Settings are good, so this worker connects while it checks the catalog: nothing listens.
       const worker = startCompiled({ TEMPORAL_ADDRESS: '127.0.0.1:1', ARAZZO_CATALOG: dir });

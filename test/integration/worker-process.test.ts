@@ -13,26 +13,12 @@ import { fileURLToPath } from 'node:url';
 import { startSimulator, type Simulator } from '../../simulator/server.js';
 import { freePort } from '../../src/dev-server/dev-server.js';
 import { useTestTemporal, type TestTemporal } from '../helpers/temporal.js';
+import { brokenDocument } from '../helpers/broken-document.js';
 import { startWorkerProcess } from '../helpers/worker-process.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
-/** A catalog document whose step jumps to a step that does not exist (line 12). */
-const BROKEN_DOCUMENT = [
-  'arazzo: 1.0.1',
-  'info: { title: broken, version: "1" }',
-  'sourceDescriptions:',
-  '  - { name: airbyteApi, url: ../openapi/airbyte-openapi.yml, type: openapi }',
-  'workflows:',
-  '  - workflowId: broken',
-  '    steps:',
-  '      - stepId: poll',
-  '        operationId: getJob',
-  '        parameters: [{ name: jobId, in: path, value: 1 }]',
-  '        onSuccess:',
-  '          - { name: loop, type: goto, stepId: nowhere }',
-  '',
-].join('\n');
+const BROKEN_DOCUMENT = brokenDocument();
 let temporal: TestTemporal;
 let simulator: Simulator;
 
