@@ -209,8 +209,9 @@ async function sendOnce(
   const beat = activityInfo().isLocal ? () => undefined : () => heartbeat(currentHeartbeatDetails());
   beat();
   const ticker = setInterval(beat, deps.heartbeatIntervalMs);
+  let stream: ReturnType<Got['stream']> | undefined;
   try {
-    const stream = deps.got.stream(url, {
+    stream = deps.got.stream(url, {
       method: method as 'GET',
       headers,
       ...(body === undefined ? {} : { body }),
@@ -221,14 +222,15 @@ async function sendOnce(
       signal,
     });
     // A body-less POST/DELETE stream otherwise waits for us to write a body.
-    if (body === undefined && method !== 'GET' && method !== 'HEAD') stream.end();
+    const request = stream;
+    if (body === undefined && method !== 'GET' && method !== 'HEAD') request.end();
     const response = await new Promise<{ statusCode: number; headers: IncomingHttpHeaders }>(
       (resolve, reject) => {
-        stream.once('response', resolve);
-        stream.once('error', reject);
+        request.once('response', resolve);
+        request.once('error', reject);
       },
     );
-    const { bytes, truncated } = await readCapped(stream, connection.maxBodyBytes);
+    const { bytes, truncated } = await readCapped(request, connection.maxBodyBytes);
     const result: Exchange = {
       statusCode: response.statusCode,
       headers: responseHeaders(response.headers),
@@ -246,6 +248,11 @@ async function sendOnce(
     throw transportFailure(error, signal, method, safeUrl, deps.redactor);
   } finally {
     clearInterval(ticker);
+    // got removes its listener from `signal` only when the request is destroyed, and a body read
+    // to its end does not destroy it. `signal` lives as long as the activity: a polling activity
+    // would otherwise keep every response it read (docs/benchmarks.md §14). Once the body is
+    // read, destroying frees the request; its keep-alive socket is already back in the pool.
+    stream?.destroy();
   }
 }
 

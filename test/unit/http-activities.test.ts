@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
+import { getEventListeners } from 'node:events';
 import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import type { Logger } from '@temporalio/common';
-import type { Info } from '@temporalio/activity';
+import { cancellationSignal, type Info } from '@temporalio/activity';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import type { AdoptRequest } from '../../src/contract/index.js';
 import type { SourceConnection } from '../../src/config/index.js';
@@ -296,6 +297,30 @@ describe('callOperation against a loopback server', { timeout: 30_000 }, () => {
     assert.equal(result.url, `${mini.base}/jobs/1?x=a%20b`);
     assert.equal(result.method, 'GET');
     assert.equal(mini.state.requests[0]?.path, '/api/v1/jobs/1');
+  });
+
+  it("leaves nothing on the activity's cancellation signal after each call (a polling activity makes many)", async () => {
+    const activities = createHttpActivities({
+      connections: { airbyte: connection(mini, { type: 'none' }) },
+      log,
+    });
+    for (let i = 0; i < 20; i++)
+      mini.state.hooks.push((_req, res) => {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ jobId: 1, status: 'running' }));
+        return true;
+      });
+    const env = newEnv();
+    const listeners = (await env.run(async () => {
+      for (let i = 0; i < 20; i++) {
+        const result = await activities.callOperation({ request: request() });
+        assert.equal(result.statusCode, 200);
+      }
+      // Each request's abort listener is removed when it is done: otherwise every response stays
+      // reachable from the signal, which lives as long as the activity (10 minutes of polls).
+      return getEventListeners(cancellationSignal(), 'abort').length;
+    })) as number;
+    assert.ok(listeners <= 1, `${listeners} abort listeners left after 20 calls`);
   });
 
   it('parses JSON without a content type, keeps broken JSON and text as text', async () => {
