@@ -156,7 +156,7 @@ export async function createArazzoWorker(
     config,
     connection,
     activities: arazzoActivities(prepared, config, connection),
-    ...(options.workerOptions ? { workerOptions: options.workerOptions } : {}),
+    workerOptions: options.workerOptions,
   });
   return { worker, catalog: prepared.catalog, warnings: prepared.warnings };
 }

@@ -37,13 +37,19 @@ export const SHARED_WORKFLOW_MODULES = [
 
 const INLINE_SOURCE_MAP = '\n//# sourceMappingURL=data:';
 
+/** Where the bundle's inline source map starts; the SDK needs one, so a bundle without it is refused. */
+function inlineSourceMapAt(code: string): number {
+  const at = code.lastIndexOf(INLINE_SOURCE_MAP);
+  if (at < 0) throw new Error('the workflow bundle has no inline source map');
+  return at;
+}
+
 /**
  * Sets `Error.stackTraceLimit` in the workflow context, at the end of the bundle's code: before
  * its inline source map, which the SDK requires to stay last, and after every mapped line.
  */
 export function limitWorkflowStacks(code: string, frames = WORKFLOW_STACK_FRAMES): string {
-  const at = code.lastIndexOf(INLINE_SOURCE_MAP);
-  if (at < 0) throw new Error('the workflow bundle has no inline source map');
+  const at = inlineSourceMapAt(code);
   return `${code.slice(0, at)}\n;Error.stackTraceLimit = ${frames};${code.slice(at)}`;
 }
 
@@ -55,9 +61,7 @@ export function limitWorkflowStacks(code: string, frames = WORKFLOW_STACK_FRAMES
  * its workflow thread at every start (docs/benchmarks.md §14).
  */
 export function dropSourcesFromMap(code: string): string {
-  const at = code.lastIndexOf(INLINE_SOURCE_MAP);
-  if (at < 0) throw new Error('the workflow bundle has no inline source map');
-  const base64 = code.indexOf('base64,', at);
+  const base64 = code.indexOf('base64,', inlineSourceMapAt(code));
   const map = JSON.parse(
     Buffer.from(code.slice(base64 + 'base64,'.length).trimEnd(), 'base64').toString(),
   ) as {
