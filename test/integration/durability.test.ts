@@ -5,7 +5,7 @@
  */
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
@@ -84,6 +84,10 @@ describe('durability', () => {
     const dbFile = join(dir, 'temporal.sqlite');
     let server = await startDevServer({ port, dbFile, headless: true });
     cleanups.push(() => server.stop());
+    // The project's SQLite pragmas took: bytes 18 and 19 of the database header are 2 in WAL mode
+    // (sqlite.org/fileformat.html, "File format version numbers").
+    const header = (await readFile(dbFile)).subarray(0, 100);
+    assert.deepEqual([header[18], header[19]], [2, 2], 'the dev server keeps its SQLite file in WAL mode');
     const simulator = await startSimulator({ clock: 'polls' });
     cleanups.push(() => simulator.close());
     const address = server.address;
