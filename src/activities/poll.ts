@@ -33,9 +33,9 @@ export function createPollActivity(deps: PollActivityDeps): { pollOperation: Pol
 
   /** Sleeps `ms`, heartbeating; a cancellation ends the sleep with the SDK's CancelledFailure. */
   const sleepBeating = async (ms: number): Promise<void> => {
-    const context = Context.current();
+    const { cancellationSignal } = Context.current();
     for (let left = ms; left > 0; left -= beatEveryMs) {
-      await context.sleep(Math.min(left, beatEveryMs));
+      await sleepUnlessCancelled(Math.min(left, beatEveryMs), cancellationSignal);
       heartbeat(currentHeartbeatDetails());
     }
   };
@@ -82,6 +82,30 @@ export function createPollActivity(deps: PollActivityDeps): { pollOperation: Pol
       }
     },
   };
+}
+
+/**
+ * `Context.sleep` without its leak. The SDK's sleep (@temporalio/activity 1.24.0, lib/index.js
+ * `Context.sleep`) chains `cancelled.finally(() => clearTimeout(handle))` on the activity's
+ * cancellation promise, which settles only if the activity is cancelled. Every sleep so leaves a
+ * reaction holding its timer and promise for the rest of the attempt: a polling activity sleeps
+ * before every poll and between heartbeats, for up to its 10-minute window. Here the abort listener
+ * goes when the timer fires. The signal is aborted with the same CancelledFailure that rejects
+ * `cancelled` (@temporalio/worker lib/activity.js, `Activity.cancel`), so callers see no difference.
+ */
+export function sleepUnlessCancelled(ms: number, signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.reject(signal.reason as Error);
+  return new Promise((resolve, reject) => {
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal.reason as Error);
+    };
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
 }
 
 function readPollNote(details: unknown): PollNote {

@@ -7,8 +7,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { CancelledFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
-import { createPollActivity } from '../../src/activities/poll.js';
+import { createPollActivity, sleepUnlessCancelled } from '../../src/activities/poll.js';
 import { afterCall, startRun, type Move } from '../../src/arazzo/machine/index.js';
 import type {
   CallOperation,
@@ -112,7 +113,62 @@ describe('the polling activity', () => {
     const env = new MockActivityEnvironment();
     const running = poll(env, pollOperation, input);
     setTimeout(() => env.cancel(), 200);
-    await assert.rejects(running);
+    await assert.rejects(running, CancelledFailure);
     assert.equal(api.calls(), 0, 'no poll after the cancel');
+  });
+
+  it('leaves nothing behind on the cancellation promise as it sleeps', async () => {
+    // The SDK's Context.sleep chains a reaction on `cancelled` per call, which lives (with its
+    // timer) until the attempt ends: a polling activity would gather one per poll and heartbeat.
+    const base = await pollInput({}, 600);
+    // 10 ms between polls (the document's own 5 s set aside), 5 ms between heartbeats: 42 sleeps.
+    const options = {
+      ...base.plan.options,
+      pollIntervalSeconds: 0.01,
+      pollSchedule: { kind: 'constant' as const },
+    };
+    const input = { ...base, plan: { ...base.plan, options }, call: { ...base.call, delaySeconds: 0.01 } };
+    const api = scripted([...Array<string>(20).fill('running'), 'succeeded']);
+    const { pollOperation } = createPollActivity({ callOperation: api.call, heartbeatEveryMs: 5 });
+    const env = new MockActivityEnvironment();
+    const cancelled = env.context.cancelled;
+    let reactions = 0;
+    const counted = {
+      then: (...args: Parameters<Promise<never>['then']>) => (reactions++, cancelled.then(...args)),
+      catch: (...args: Parameters<Promise<never>['catch']>) => (reactions++, cancelled.catch(...args)),
+      finally: (...args: Parameters<Promise<never>['finally']>) => (reactions++, cancelled.finally(...args)),
+    };
+    Object.defineProperty(env.context, 'cancelled', { value: counted });
+    const result = await poll(env, pollOperation, input);
+    assert.equal(result.polls, 21);
+    assert.equal(reactions, 0, `${reactions} reactions left on the cancellation promise after 21 polls`);
+  });
+});
+
+describe('sleepUnlessCancelled', () => {
+  it('sleeps, then removes its abort listener', async () => {
+    const controller = new AbortController();
+    let added = 0;
+    let removed = 0;
+    const { addEventListener, removeEventListener } = controller.signal;
+    controller.signal.addEventListener = (...args: Parameters<AbortSignal['addEventListener']>) => {
+      added++;
+      addEventListener.apply(controller.signal, args);
+    };
+    controller.signal.removeEventListener = (...args: Parameters<AbortSignal['removeEventListener']>) => {
+      removed++;
+      removeEventListener.apply(controller.signal, args);
+    };
+    for (let i = 0; i < 5; i++) await sleepUnlessCancelled(1, controller.signal);
+    assert.deepEqual([added, removed], [5, 5]);
+  });
+
+  it('rejects with the abort reason at once, and when already aborted', async () => {
+    const controller = new AbortController();
+    const reason = new CancelledFailure('CANCELLED');
+    const sleeping = sleepUnlessCancelled(60_000, controller.signal);
+    controller.abort(reason);
+    await assert.rejects(sleeping, (error) => error === reason);
+    await assert.rejects(sleepUnlessCancelled(1, controller.signal), (error) => error === reason);
   });
 });
