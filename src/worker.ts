@@ -7,7 +7,8 @@ import { runWorker } from './worker/run-worker.js';
 import { WorkerSetupError } from './worker/setup-error.js';
 
 // A refusal ends this process, so the worker may load its workflow code while the catalog is checked.
-runWorker({ createWhileChecking: true }).then(
+// The process is the worker's alone, so it also sets V8's heap growth (ARAZZO_HEAP_GROWING_PERCENT).
+runWorker({ createWhileChecking: true, tuneHeap: true }).then(
   () => process.exit(0),
   (error: unknown) => {
     if (error instanceof WorkerSetupError) process.stderr.write(`${error.message}\n`);

@@ -35,7 +35,9 @@ export { resolveTemporalSettings, TemporalSettingError } from './temporal.js';
 export type { TemporalFlags, TemporalSettings } from './temporal.js';
 export {
   catalogOptions,
+  DEFAULT_HEAP_GROWING_PERCENT,
   loadWorkerConfig,
+  parseHeapGrowingPercent,
   parseRemoteSources,
   readWorkerSettings,
 } from './worker-settings.js';

@@ -3,6 +3,7 @@
  * listing every problem at once, on a bad setting, a catalog document with errors or a bad source
  * setting; stops gracefully on SIGINT/SIGTERM: running activities finish, workflows resume elsewhere.
  */
+import v8 from 'node:v8';
 import { NativeConnection, Runtime, type Worker } from '@temporalio/worker';
 import { describeProxy, resolveNetworkSettings, secretsOfNetwork } from '../activities/network.js';
 import { createRedactor } from '../activities/redact.js';
@@ -52,6 +53,29 @@ export interface RunWorkerOptions {
    * never polls, so only a caller that ends the process on a refusal may set this (src/worker.ts).
    */
   createWhileChecking?: boolean;
+  /**
+   * Apply ARAZZO_HEAP_GROWING_PERCENT to this process's V8 (every heap, the workflow thread's too).
+   * A process-wide setting, so only the process entry sets this (src/worker.ts).
+   */
+  tuneHeap?: boolean;
+}
+
+/**
+ * Sets V8's heap growing factor for this process, unless the command line already chose one
+ * (`node --heap-growing-percent=N`, which NODE_OPTIONS does not accept). V8 reads the flag each
+ * time it sets a heap's next limit, so setting it after start takes effect at the next collection
+ * (measured: docs/benchmarks.md §15). Returns what applies: a percent, `'command line'`, or
+ * `'V8 default'` for 0.
+ */
+export function applyHeapGrowingPercent(
+  percent: number,
+  execArgv: readonly string[] = process.execArgv,
+  setFlags: (flags: string) => void = v8.setFlagsFromString,
+): number | 'command line' | 'V8 default' {
+  if (execArgv.some((arg) => /^--heap[-_]growing[-_]percent(=|$)/.test(arg))) return 'command line';
+  if (percent === 0) return 'V8 default';
+  setFlags(`--heap-growing-percent=${percent}`);
+  return percent;
 }
 
 /** Runs a worker until SIGINT/SIGTERM. Resolves when it has shut down; rejects if it cannot start. */
@@ -59,6 +83,10 @@ export async function runWorker(options: RunWorkerOptions = {}): Promise<void> {
   const env = options.env ?? process.env;
   const settings = readWorkerSettings(env);
   const { config } = settings;
+  const heapGrowing =
+    options.tuneHeap === true && settings.errors.length === 0
+      ? applyHeapGrowingPercent(config.heapGrowingPercent)
+      : undefined;
   // Every problem (settings, documents, sources) in one refusal. Bad settings refuse before
   // anything connects; the catalog's problems before the worker polls.
   const early = options.createWhileChecking === true && settings.errors.length === 0;
@@ -109,6 +137,7 @@ export async function runWorker(options: RunWorkerOptions = {}): Promise<void> {
       taskQueue: config.taskQueue,
       workflows,
       bundle: config.workflowBundlePath ?? 'built at start',
+      ...(heapGrowing !== undefined ? { heapGrowingPercent: heapGrowing } : {}),
       ...proxySummary(env),
       ...(config.metricsAddress ? { metrics: `http://${config.metricsAddress}/metrics` } : {}),
     });

@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { startSimulator, type Simulator } from '../../simulator/server.js';
 import { projectRoot } from '../../src/config/project-root.js';
+import { DEFAULT_HEAP_GROWING_PERCENT } from '../../src/config/index.js';
 import { brokenDocument } from '../helpers/broken-document.js';
 import { useTestTemporal, type TestTemporal } from '../helpers/temporal.js';
 
@@ -71,9 +72,15 @@ describe('the built worker (node dist/src/worker.js)', () => {
         .split('\n')
         .find((l) => l.includes('"worker polling"'));
       assert.ok(polling, worker.output());
-      const line = JSON.parse(polling) as { workflows: string[]; bundle: string };
+      const line = JSON.parse(polling) as {
+        workflows: string[];
+        bundle: string;
+        heapGrowingPercent?: unknown;
+      };
       assert.ok(line.workflows.includes('trigger-sync-and-poll'), polling);
       assert.equal(line.bundle, join(projectRoot, 'dist', 'workflow-bundle.js'));
+      // The process entry applies ARAZZO_HEAP_GROWING_PERCENT (its default here) to V8.
+      assert.equal(line.heapGrowingPercent, DEFAULT_HEAP_GROWING_PERCENT, polling);
 
       const connectionId = simulator.addConnection({ scenario: { runningPolls: 8 } }).connectionId;
       const handle = await temporal.client.workflow.start('trigger-sync-and-poll', {

@@ -6,10 +6,13 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   bundledAirbyteDescription,
+  DEFAULT_HEAP_GROWING_PERCENT,
   defaultCatalogFolder,
   loadWorkerConfig,
+  parseHeapGrowingPercent,
   parseWorkerTuning,
 } from '../../src/config/index.js';
+import { applyHeapGrowingPercent } from '../../src/worker/run-worker.js';
 
 describe('worker configuration', () => {
   it('has working defaults with no settings at all', () => {
@@ -21,6 +24,41 @@ describe('worker configuration', () => {
     assert.deepEqual(loaded.config.catalogFolders, [defaultCatalogFolder]);
     assert.equal(loaded.config.sourceOverrides.airbyteApi, bundledAirbyteDescription);
     assert.equal(loaded.config.logFormat, 'json');
+    assert.equal(loaded.config.heapGrowingPercent, DEFAULT_HEAP_GROWING_PERCENT);
+  });
+
+  it('reads ARAZZO_HEAP_GROWING_PERCENT, 0 included, and refuses anything but a whole number up to 1000', () => {
+    for (const [value, percent] of [
+      ['25', 25],
+      ['0', 0],
+      [' 1000 ', 1000],
+      ['', DEFAULT_HEAP_GROWING_PERCENT],
+    ] as const) {
+      const loaded = loadWorkerConfig({ ARAZZO_HEAP_GROWING_PERCENT: value });
+      assert.ok(loaded.ok, value);
+      assert.equal(loaded.config.heapGrowingPercent, percent);
+    }
+    for (const value of ['-5', '1.5', '1001', 'lots', '50%']) {
+      const errors: string[] = [];
+      parseHeapGrowingPercent(value, errors);
+      assert.deepEqual(
+        errors,
+        [
+          `ARAZZO_HEAP_GROWING_PERCENT: expected a whole number from 0 (V8's own heuristics) to 1000, got '${value}'`,
+        ],
+        value,
+      );
+    }
+  });
+
+  it('sets the heap growing percent on V8 unless the command line chose one, or 0 leaves V8 alone', () => {
+    const set: string[] = [];
+    const record = (flags: string) => void set.push(flags);
+    assert.equal(applyHeapGrowingPercent(50, ['--enable-source-maps'], record), 50);
+    assert.equal(applyHeapGrowingPercent(0, [], record), 'V8 default');
+    assert.equal(applyHeapGrowingPercent(50, ['--heap-growing-percent=30'], record), 'command line');
+    assert.equal(applyHeapGrowingPercent(50, ['--heap_growing_percent', '30'], record), 'command line');
+    assert.deepEqual(set, ['--heap-growing-percent=50']);
   });
 
   it('reads the Temporal variables and the project ones', () => {
@@ -62,6 +100,7 @@ describe('worker configuration', () => {
       ARAZZO_LOG_FORMAT: 'xml',
       ARAZZO_WORKFLOW_BUNDLE: '/no/bundle.js',
       ARAZZO_WORKER_OPTIONS: '{"maxCachedWorkflows": -1, "nonStickyToStickyPollRatio": 2}',
+      ARAZZO_HEAP_GROWING_PERCENT: 'small',
     });
     assert.equal(loaded.ok, false);
     const text = loaded.ok ? '' : loaded.errors.join('\n');
@@ -76,6 +115,7 @@ describe('worker configuration', () => {
       'ARAZZO_WORKFLOW_BUNDLE',
       'ARAZZO_WORKER_OPTIONS.maxCachedWorkflows',
       'ARAZZO_WORKER_OPTIONS.nonStickyToStickyPollRatio',
+      'ARAZZO_HEAP_GROWING_PERCENT',
     ]) {
       assert.match(text, new RegExp(`^${variable}: `, 'm'), `no message for ${variable} in:\n${text}`);
     }
