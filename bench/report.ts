@@ -1,5 +1,6 @@
 /** Renders docs/benchmarks.md from the raw results of one `npm run bench`. */
 import type { ActivationsResult } from './scenarios/activations.js';
+import type { BurstResult } from './scenarios/burst.js';
 import type { HistoryCostResult } from './scenarios/history-cost.js';
 import type { LongRunResult } from './scenarios/long-run.js';
 import type { ProdServerResult } from './scenarios/prod-server.js';
@@ -20,6 +21,7 @@ export interface BenchResults {
   longRun?: LongRunResult;
   prodServer?: ProdServerResult;
   peers?: PeersResult;
+  burst?: BurstResult[];
   errors: Record<string, string>;
   durationSeconds?: number;
 }
@@ -171,7 +173,7 @@ function designTables(s: ScaleResult): string {
     rows.push(
       '#### Where a start waits',
       '',
-      'Where start → first request goes (p50 / p99 over a sample of runs, from their histories): the start call → the first workflow task started; that task; the create activity scheduled → started; its start → the create request. The last column starts 20 more runs, one a second from 10 s after the last of the N starts, while the N runs poll: a new run behind a full load, without the burst.',
+      'Where start → first request goes (p50 / p99 over a sample of runs, from their histories): the start call → the first workflow task started; that task; the create activity scheduled → started; its start → the create request. The last column starts 20 more runs, one a second, while the N runs poll: from 10 s after the last of the N starts and once all N have sent their first request (at most 180 s more; when they began is in brackets): a new run behind a full load, without the burst.',
       '',
       '| N | design | sampled | start → first task | first task | create activity queued | activity start → request | a new run behind the load: start → first request |',
       '| --- | --- | --- | --- | --- | --- | --- | --- |',
@@ -180,7 +182,7 @@ function designTables(s: ScaleResult): string {
       const p = r.startPath!;
       const pair = (x: { p50?: number; p99?: number }): string => `${ms(x.p50)} / ${ms(x.p99)}`;
       rows.push(
-        `| ${fmt(r.n)} | ${name} | ${p.sampled} | ${pair(p.toFirstTaskMs)} | ${pair(p.firstTaskMs)} | ${pair(p.createQueuedMs)} | ${pair(p.createStartToRequestMs)} | ${r.probeStartToFirstRequestMs ? `${pair(r.probeStartToFirstRequestMs)} (${r.probeStartToFirstRequestMs.count} runs, one a second)` : '–'} |`,
+        `| ${fmt(r.n)} | ${name} | ${p.sampled} | ${pair(p.toFirstTaskMs)} | ${pair(p.firstTaskMs)} | ${pair(p.createQueuedMs)} | ${pair(p.createStartToRequestMs)} | ${r.probeStartToFirstRequestMs ? `${pair(r.probeStartToFirstRequestMs)} (${r.probeStartToFirstRequestMs.count} runs, one a second${r.probesBeganAfterStartsSeconds !== undefined ? `, from ${r.probesBeganAfterStartsSeconds} s after the last start` : ''})` : '–'} |`,
       );
     }
   }
@@ -588,6 +590,34 @@ export function renderReport(r: BenchResults): string {
   }
   if (r.prodServer) out.push(...renderProdServer(r.prodServer));
   if (r.peers) out.push(renderPeers(r.peers, r.scale));
+  if (r.burst?.length) {
+    out.push(
+      '## A burst of starts: the floor under start → first request',
+      'N runs of a workflow that only runs one activity (bench/workflows/burst.ts), started at once on a worker in the benchmark process with SDK defaults; times from the histories of a sample of runs (p50 / p99 / max).',
+      table(
+        [
+          'N',
+          'start calls in flight',
+          'dev server SQLite pragmas',
+          'start phase',
+          'all done',
+          'sampled',
+          'start → first task',
+          'start → activity started',
+        ],
+        r.burst.map((b) => [
+          fmt(b.n),
+          fmt(b.startConcurrency),
+          b.devServerPragmas,
+          `${fmt(b.startPhaseSeconds, 1)} s`,
+          `${fmt(b.wallSeconds, 1)} s`,
+          fmt(b.sampled),
+          `${ms(b.toFirstTaskMs.p50)} / ${ms(b.toFirstTaskMs.p99)} / ${ms(b.toFirstTaskMs.max)}`,
+          `${ms(b.toActivityMs.p50)} / ${ms(b.toActivityMs.p99)} / ${ms(b.toActivityMs.max)}`,
+        ]),
+      ),
+    );
+  }
   if (Object.keys(r.errors).length > 0) {
     out.push('## Scenarios that failed');
     out.push(

@@ -6,7 +6,8 @@
  *   npm run bench                          all scenarios (about 20 minutes on two cores)
  *   npm run bench -- --quick               small N, for a smoke run
  *   npm run bench -- --scenario history    one scenario (repeat or comma-separate for more):
- *                                          startup, history, activations, scale, limit, long-run, prod-server, peers, wait
+ *                                          startup, history, activations, scale, limit, long-run, prod-server, peers, wait,
+ *                                          burst (limit and burst only when named)
  *   --sizes 100,1000   scale (and peers) sizes   --no-profile   no worker CPU profile   --keep   keep the scratch folder
  *   --no-bare          scale without the bare loop
  *   --floor            scale also runs the SDK floor (bench/floor: the same history shape, hand-written)
@@ -14,6 +15,8 @@
  *   --no-timer         scale without the engine's default (timer) design, e.g. with --activity-polling alone
  *   --worker-options '{"nonStickyToStickyPollRatio":0.5}'   ARAZZO_WORKER_OPTIONS of the worker processes
  *   --worker-node-options '--max-semi-space-size=64'   NODE_OPTIONS of the worker processes
+ *   --sqlite-pragmas journal_mode=DELETE,synchronous=FULL   the dev server's SQLite pragmas, over the
+ *                      project's (DEV_SERVER_SQLITE_PRAGMAS: WAL, synchronous=NORMAL)
  *   --reps N           start-ups per variant in the startup scenario (default 3)
  *   --worker compiled|tsx   how worker processes run (default: `node dist/src/worker.js` when the
  *                      build is newer than src/, else tsx)
@@ -32,7 +35,7 @@ import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import prettier from 'prettier';
-import { startDevServer, type DevServer } from '../src/dev-server/dev-server.js';
+import { DEV_SERVER_SQLITE_PRAGMAS, startDevServer, type DevServer } from '../src/dev-server/dev-server.js';
 import { projectRoot } from '../src/config/project-root.js';
 import { startSimulator, type Simulator } from '../simulator/server.js';
 import type { BenchContext } from './lib/context.js';
@@ -47,6 +50,7 @@ import { runProdServer } from './scenarios/prod-server.js';
 import { runScale } from './scenarios/scale.js';
 import { runStartup } from './scenarios/startup.js';
 import { runWaitCost, type WaitCostResult } from './scenarios/wait-cost.js';
+import { runBurst } from './scenarios/burst.js';
 import { POLL_HEARTBEAT_TIMEOUT_SECONDS } from '../src/workflows/poll-in-activity.js';
 
 const SCENARIOS = [
@@ -59,6 +63,7 @@ const SCENARIOS = [
   'prod-server',
   'peers',
   'wait',
+  'burst',
 ] as const;
 type ScenarioName = (typeof SCENARIOS)[number];
 
@@ -79,6 +84,8 @@ interface Args {
   workerOptions?: string;
   /** NODE_OPTIONS of the worker processes (V8 heap flags, for example) */
   workerNodeOptions?: string;
+  /** `--sqlite-pragmas journal_mode=DELETE,synchronous=FULL`: the dev server's, over the project's defaults. */
+  sqlitePragmas?: Record<string, string>;
   /** start-ups per variant in the startup scenario (default 3, quick 1) */
   reps?: number;
 }
@@ -122,7 +129,15 @@ function parseArgs(argv: string[]): Args {
     else if (a === '--no-timer') args.timer = false;
     else if (a === '--worker-options') args.workerOptions = value();
     else if (a === '--worker-node-options') args.workerNodeOptions = value();
-    else if (a === '--reps') {
+    else if (a === '--sqlite-pragmas') {
+      args.sqlitePragmas = {};
+      for (const pair of value().split(',')) {
+        const [name, setting] = pair.split('=');
+        if (!name || !setting)
+          throw new Error(`--sqlite-pragmas: NAME=VALUE pairs, comma-separated; got '${pair}'`);
+        args.sqlitePragmas[name.trim()] = setting.trim();
+      }
+    } else if (a === '--reps') {
       const n = Number(value());
       if (!Number.isInteger(n) || n < 1) throw new Error('--reps: a whole number ≥ 1');
       args.reps = n;
@@ -134,13 +149,14 @@ function parseArgs(argv: string[]): Args {
       args.worker = v;
     } else if (a === '--help' || a === '-h') {
       process.stdout.write(
-        `usage: npm run bench -- [--quick] [--scenario ${SCENARIOS.join('|')}]... [--sizes 100,1000] [--no-profile] [--no-bare] [--floor] [--activity-polling] [--no-timer] [--keep] [--write] [--worker compiled|tsx] [--worker-options JSON] [--worker-node-options FLAGS] [--reps N]\n`,
+        `usage: npm run bench -- [--quick] [--scenario ${SCENARIOS.join('|')}]... [--sizes 100,1000] [--no-profile] [--no-bare] [--floor] [--activity-polling] [--no-timer] [--keep] [--write] [--worker compiled|tsx] [--worker-options JSON] [--worker-node-options FLAGS] [--sqlite-pragmas NAME=VALUE,...] [--reps N]\n`,
       );
       process.exit(0);
     } else throw new Error(`unknown argument '${a}'`);
   }
   args.partial = args.scenarios.length > 0 || args.sizes !== undefined;
-  if (args.scenarios.length === 0) args.scenarios = [...SCENARIOS].filter((s) => s !== 'limit');
+  if (args.scenarios.length === 0)
+    args.scenarios = [...SCENARIOS].filter((s) => s !== 'limit' && s !== 'burst');
   return args;
 }
 
@@ -178,8 +194,14 @@ async function main(): Promise<void> {
       headless: true,
       dbFile: join(tmpDir, 'temporal.db'),
       logLevel: 'error',
+      ...(args.sqlitePragmas ? { sqlitePragmas: args.sqlitePragmas } : {}),
     });
-    log(`dev server ${devServer.address} (pid ${devServer.pid}, SQLite ${join(tmpDir, 'temporal.db')})`);
+    const devServerPragmas = Object.entries({ ...DEV_SERVER_SQLITE_PRAGMAS, ...args.sqlitePragmas })
+      .map(([name, setting]) => `${name}=${setting}`)
+      .join(', ');
+    log(
+      `dev server ${devServer.address} (pid ${devServer.pid}, SQLite ${join(tmpDir, 'temporal.db')}, ${devServerPragmas})`,
+    );
     sim = await startSimulator({ maxLogEntries: 400_000 });
     log(`simulator ${sim.url}`);
     connection = await Connection.connect({ address: devServer.address });
@@ -222,6 +244,7 @@ async function main(): Promise<void> {
       quick: args.quick,
       tmpDir,
       devServer,
+      devServerPragmas,
       sim,
       client,
       nativeConnection,
@@ -248,8 +271,7 @@ async function main(): Promise<void> {
       settings: {
         quick: args.quick,
         scenarios: args.scenarios,
-        devServer:
-          'temporal server start-dev, SQLite file (--db-filename), --log-level error, headless, loopback',
+        devServer: `temporal server start-dev, SQLite file (--db-filename; pragmas ${devServerPragmas}), --log-level error, headless, loopback`,
         simulator: 'in the benchmark process (node:http on loopback), auth none',
         worker: `separate process: ${describeWorkerProgram()}, prebuilt workflow bundle, log level INFO (default), stdout to a file${args.workerOptions ? `, ARAZZO_WORKER_OPTIONS=${args.workerOptions}` : ''}${args.workerNodeOptions ? `, NODE_OPTIONS=${args.workerNodeOptions}` : ''}`,
         bundle: bundleNote,
@@ -294,6 +316,7 @@ async function main(): Promise<void> {
     results.prodServer = await run('prod-server', () => runProdServer(ctx));
     results.peers = await run('peers', () => runPeers(ctx, args.sizes ? { sizes: args.sizes } : {}));
     results.wait = await run('wait', () => runWaitCost(ctx, POLL_HEARTBEAT_TIMEOUT_SECONDS));
+    results.burst = await run('burst', () => runBurst(ctx, args.sizes));
     results.durationSeconds = Math.round((Date.now() - began) / 1000);
 
     const official = args.write || (!args.quick && !args.partial);

@@ -9,6 +9,8 @@ export interface BenchContext {
   /** Scratch folder (SQLite db, logs, bundle, profiles); removed at the end unless --keep. */
   tmpDir: string;
   devServer: DevServer;
+  /** The dev server's SQLite pragmas, as `name=value` pairs (the project's defaults unless overridden). */
+  devServerPragmas: string;
   sim: Simulator;
   client: Client;
   nativeConnection: NativeConnection;

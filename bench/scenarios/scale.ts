@@ -46,10 +46,13 @@ export interface TemporalScaleRun {
   detectionOverheadMs: Summary;
   startToFirstRequestMs: Summary;
   /**
-   * Runs started one a second while the N runs poll (from 10 s after the last of the N starts):
-   * start → first request of a new run behind a full load, without the burst of the N starts.
+   * Runs started one a second while the N runs poll, from 10 s after the last of the N starts and
+   * once all N have sent their first request (at most 180 s more): start → first request of a new
+   * run behind a full load, without the burst of the N starts.
    */
   probeStartToFirstRequestMs?: Summary;
+  /** When the probes began, after the last of the N start calls (s). */
+  probesBeganAfterStartsSeconds?: number;
   /**
    * Where start → first request goes, from the histories of a sample of runs (event times):
    * the start call → the first workflow task started (waiting in the server and its queue), that
@@ -244,6 +247,8 @@ export function summarizeProfiles(dir: string): ProfileSummary[] {
 
 /** Runs started one a second behind the load (see `probeStartToFirstRequestMs`). */
 const PROBES = 20;
+/** How long the probes wait, at most, for the N runs' first requests. */
+const PROBE_WAIT_FOR_BURST_MS = 180_000;
 
 /** The start path of 40 runs spread over the start order, from their histories. */
 async function sampleStartPath(
@@ -378,6 +383,7 @@ async function runTemporal(
       ],
     });
   let probing: Promise<unknown> = Promise.resolve();
+  let probesBeganAfterStartsMs: number | undefined;
   try {
     await mapLimit(connections, s.startConcurrency, async (connectionId, i) => {
       startCalls[i] = Date.now();
@@ -385,7 +391,13 @@ async function runTemporal(
     });
     const startPhaseSeconds = (Date.now() - t0) / 1000;
     probing = (async () => {
+      // Behind the load, not inside the burst: from 10 s after the last start call, and once every
+      // one of the N runs has sent its first request (bounded), so a probe waits only behind polls.
       await sleep(10_000);
+      const absorbedBy = Date.now() + PROBE_WAIT_FOR_BURST_MS;
+      while (Date.now() < absorbedBy && connections.some((c) => ctx.sim.jobs(c).length === 0))
+        await sleep(500);
+      probesBeganAfterStartsMs = Date.now() - Math.max(...startCalls);
       for (const [i, connectionId] of probes.entries()) {
         probeCalls[i] = Date.now();
         await start(connectionId, `bench-scale-${design.label}-${ctx.tag}-${n}-probe-${i}`).catch(
@@ -507,6 +519,9 @@ async function runTemporal(
     startToFirstRequestMs: summarize(firstRequest),
     ...(startPath ? { startPath } : {}),
     ...(probeFirstRequest.length ? { probeStartToFirstRequestMs: summarize(probeFirstRequest) } : {}),
+    ...(probesBeganAfterStartsMs !== undefined
+      ? { probesBeganAfterStartsSeconds: round(probesBeganAfterStartsMs / 1000, 1)! }
+      : {}),
     polls,
     sustainedPollsPerSecond: round(steady.rate, 1),
     steadyWindowSeconds: round(steady.windowSeconds, 1),
@@ -621,7 +636,7 @@ export async function runScale(
     workerOptions: ctx.workerEnv('').ARAZZO_WORKER_OPTIONS
       ? `ARAZZO_WORKER_OPTIONS=${ctx.workerEnv('').ARAZZO_WORKER_OPTIONS}, the rest SDK defaults`
       : 'SDK defaults: maxConcurrentWorkflowTaskExecutions 40, maxConcurrentLocalActivityExecutions 100, workflow-task pollers 10 (nonStickyToStickyPollRatio 0.2: 2 on the normal queue, 8 on the sticky one), maxCachedWorkflows from heap size',
-    devServerStorage: 'SQLite file (--db-filename in a scratch folder), --log-level error, headless',
+    devServerStorage: `SQLite file (--db-filename in a scratch folder; pragmas ${ctx.devServerPragmas}), --log-level error, headless`,
     temporal: [],
     bare: [],
   };
