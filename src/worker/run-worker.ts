@@ -54,8 +54,8 @@ export interface RunWorkerOptions {
    */
   createWhileChecking?: boolean;
   /**
-   * Apply ARAZZO_HEAP_GROWING_PERCENT to this process's V8 (every heap, the workflow thread's too).
-   * A process-wide setting, so only the process entry sets this (src/worker.ts).
+   * Apply ARAZZO_HEAP_GROWING_PERCENT to this process's V8 (every heap, the workflow thread's too)
+   * once the worker runs. A process-wide setting, so only the process entry sets this (src/worker.ts).
    */
   tuneHeap?: boolean;
 }
@@ -83,10 +83,6 @@ export async function runWorker(options: RunWorkerOptions = {}): Promise<void> {
   const env = options.env ?? process.env;
   const settings = readWorkerSettings(env);
   const { config } = settings;
-  const heapGrowing =
-    options.tuneHeap === true && settings.errors.length === 0
-      ? applyHeapGrowingPercent(config.heapGrowingPercent)
-      : undefined;
   // Every problem (settings, documents, sources) in one refusal. Bad settings refuse before
   // anything connects; the catalog's problems before the worker polls.
   const early = options.createWhileChecking === true && settings.errors.length === 0;
@@ -131,6 +127,9 @@ export async function runWorker(options: RunWorkerOptions = {}): Promise<void> {
     for (const warning of warnings) logger.warn(formatDiagnostic(warning));
     const workflows = [...catalog.workflows.keys()].sort();
     const ready = worker.run();
+    // After start-up, which allocates freely and is quicker with V8's own growth (docs/benchmarks.md §15).
+    const heapGrowing =
+      options.tuneHeap === true ? applyHeapGrowingPercent(config.heapGrowingPercent) : undefined;
     logger.info('worker polling', {
       address,
       namespace: config.temporal.namespace ?? DEFAULT_NAMESPACE,
