@@ -209,9 +209,9 @@ async function sendOnce(
   const beat = activityInfo().isLocal ? () => undefined : () => heartbeat(currentHeartbeatDetails());
   beat();
   const ticker = setInterval(beat, deps.heartbeatIntervalMs);
-  let stream: ReturnType<Got['stream']> | undefined;
+  let opened: ReturnType<Got['stream']> | undefined;
   try {
-    stream = deps.got.stream(url, {
+    const stream = deps.got.stream(url, {
       method: method as 'GET',
       headers,
       ...(body === undefined ? {} : { body }),
@@ -221,16 +221,16 @@ async function sendOnce(
       timeout: { request: connection.timeoutMs },
       signal,
     });
+    opened = stream;
     // A body-less POST/DELETE stream otherwise waits for us to write a body.
-    const request = stream;
-    if (body === undefined && method !== 'GET' && method !== 'HEAD') request.end();
+    if (body === undefined && method !== 'GET' && method !== 'HEAD') stream.end();
     const response = await new Promise<{ statusCode: number; headers: IncomingHttpHeaders }>(
       (resolve, reject) => {
-        request.once('response', resolve);
-        request.once('error', reject);
+        stream.once('response', resolve);
+        stream.once('error', reject);
       },
     );
-    const { bytes, truncated } = await readCapped(request, connection.maxBodyBytes);
+    const { bytes, truncated } = await readCapped(stream, connection.maxBodyBytes);
     const result: Exchange = {
       statusCode: response.statusCode,
       headers: responseHeaders(response.headers),
@@ -252,7 +252,7 @@ async function sendOnce(
     // to its end does not destroy it. `signal` lives as long as the activity: a polling activity
     // would otherwise keep every response it read (docs/benchmarks.md §14). Once the body is
     // read, destroying frees the request; its keep-alive socket is already back in the pool.
-    stream?.destroy();
+    opened?.destroy();
   }
 }
 
