@@ -16,6 +16,13 @@ import type { Client } from '@temporalio/client';
 
 type HistoryEvent = Record<string, unknown> & { eventId?: unknown };
 
+/** A history event's time, in epoch milliseconds. */
+export function eventTimeMs(event: {
+  eventTime?: { seconds?: unknown; nanos?: number | null } | null;
+}): number {
+  return Number(event.eventTime?.seconds ?? 0) * 1000 + Math.floor((event.eventTime?.nanos ?? 0) / 1e6);
+}
+
 /** The event type from whichever `…EventAttributes` field is set: `TimerStarted`, … */
 export function eventTypeOf(event: HistoryEvent): string {
   for (const [key, value] of Object.entries(event)) {

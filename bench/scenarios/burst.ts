@@ -10,6 +10,7 @@
 import { fileURLToPath } from 'node:url';
 import { Worker } from '@temporalio/worker';
 import type { BenchContext } from '../lib/context.js';
+import { eventTimeMs } from '../lib/history.js';
 import { round, summarize, type Summary } from '../lib/stats.js';
 
 export interface BurstResult {
@@ -60,8 +61,6 @@ async function runOne(ctx: BenchContext, n: number): Promise<BurstResult> {
     ctx.log(`burst ${n}: started all in ${startPhaseSeconds.toFixed(1)} s`);
     await Promise.all(ids.map((id) => ctx.client.workflow.getHandle(id).result()));
     const wallSeconds = (Date.now() - t0) / 1000;
-    const time = (e: { eventTime?: { seconds?: unknown; nanos?: number | null } | null }): number =>
-      Number(e.eventTime?.seconds ?? 0) * 1000 + Math.floor((e.eventTime?.nanos ?? 0) / 1e6);
     const toFirstTask: number[] = [];
     const toActivity: number[] = [];
     const step = Math.max(1, Math.floor(n / 100));
@@ -71,8 +70,8 @@ async function runOne(ctx: BenchContext, n: number): Promise<BurstResult> {
       const task = events.find((e) => e.workflowTaskStartedEventAttributes);
       const activity = events.find((e) => e.activityTaskStartedEventAttributes);
       if (!started || !task || !activity) continue;
-      toFirstTask.push(time(task) - time(started));
-      toActivity.push(time(activity) - time(started));
+      toFirstTask.push(eventTimeMs(task) - eventTimeMs(started));
+      toActivity.push(eventTimeMs(activity) - eventTimeMs(started));
     }
     const result: BurstResult = {
       n,

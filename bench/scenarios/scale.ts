@@ -10,6 +10,7 @@ import { spawn } from 'node:child_process';
 import { projectRoot } from '../../src/config/project-root.js';
 import type { BenchContext } from '../lib/context.js';
 import { machineCpu, ProcSampler, threadCpu, waitForQuiet } from '../lib/proc.js';
+import { eventTimeMs } from '../lib/history.js';
 import { mapLimit, round, sleep, summarize, type Summary } from '../lib/stats.js';
 import { spawnWorker } from '../lib/worker-process.js';
 import type { BareResult } from '../bare-loop.js';
@@ -262,8 +263,6 @@ async function sampleStartPath(
   const firstTask: number[] = [];
   const queued: number[] = [];
   const toRequest: number[] = [];
-  const time = (e: { eventTime?: { seconds?: unknown; nanos?: number | null } | null }): number =>
-    Number(e.eventTime?.seconds ?? 0) * 1000 + Math.floor((e.eventTime?.nanos ?? 0) / 1e6);
   for (let i = 0; i < connections.length; i += step) {
     try {
       const events = (await ctx.client.workflow.getHandle(idOf(i)).fetchHistory()).events ?? [];
@@ -273,10 +272,10 @@ async function sampleStartPath(
       const actStarted = events.find((e) => e.activityTaskStartedEventAttributes);
       const job = ctx.sim.jobs(connections[i]!)[0];
       if (!started || !completed || !scheduled || !actStarted || !job) continue;
-      toFirstTask.push(time(started) - startCalls[i]!);
-      firstTask.push(time(completed) - time(started));
-      queued.push(time(actStarted) - time(scheduled));
-      toRequest.push(Date.parse(job.createdAt) - time(actStarted));
+      toFirstTask.push(eventTimeMs(started) - startCalls[i]!);
+      firstTask.push(eventTimeMs(completed) - eventTimeMs(started));
+      queued.push(eventTimeMs(actStarted) - eventTimeMs(scheduled));
+      toRequest.push(Date.parse(job.createdAt) - eventTimeMs(actStarted));
     } catch {
       // a run whose history cannot be read is left out of the sample
     }
