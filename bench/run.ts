@@ -35,7 +35,7 @@ import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import prettier from 'prettier';
-import { DEV_SERVER_SQLITE_PRAGMAS, startDevServer, type DevServer } from '../src/dev-server/dev-server.js';
+import { sqlitePragmaSettings, startDevServer, type DevServer } from '../src/dev-server/dev-server.js';
 import { projectRoot } from '../src/config/project-root.js';
 import { startSimulator, type Simulator } from '../simulator/server.js';
 import type { BenchContext } from './lib/context.js';
@@ -196,9 +196,7 @@ async function main(): Promise<void> {
       logLevel: 'error',
       ...(args.sqlitePragmas ? { sqlitePragmas: args.sqlitePragmas } : {}),
     });
-    const devServerPragmas = Object.entries({ ...DEV_SERVER_SQLITE_PRAGMAS, ...args.sqlitePragmas })
-      .map(([name, setting]) => `${name}=${setting}`)
-      .join(', ');
+    const devServerPragmas = sqlitePragmaSettings(args.sqlitePragmas).join(', ');
     log(
       `dev server ${devServer.address} (pid ${devServer.pid}, SQLite ${join(tmpDir, 'temporal.db')}, ${devServerPragmas})`,
     );

@@ -58,6 +58,13 @@ export const DEV_SERVER_SQLITE_PRAGMAS: Readonly<Record<string, string>> = {
   synchronous: 'NORMAL',
 };
 
+/** The `NAME=VALUE` pragmas a dev server gets: this project's, with `overrides` over them. */
+export function sqlitePragmaSettings(overrides: Record<string, string> = {}): string[] {
+  return Object.entries({ ...DEV_SERVER_SQLITE_PRAGMAS, ...overrides }).map(
+    ([name, value]) => `${name}=${value}`,
+  );
+}
+
 const execFileAsync = promisify(execFile);
 
 export interface DevServerOptions {
@@ -205,9 +212,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   else args.push('--ui-port', String(uiPort), '--ui-ip', '127.0.0.1');
   if (options.dbFile) {
     args.push('--db-filename', options.dbFile);
-    for (const [name, value] of Object.entries({ ...DEV_SERVER_SQLITE_PRAGMAS, ...options.sqlitePragmas })) {
-      args.push('--sqlite-pragma', `${name}=${value}`);
-    }
+    for (const pragma of sqlitePragmaSettings(options.sqlitePragmas)) args.push('--sqlite-pragma', pragma);
   }
   for (const ns of options.namespaces ?? []) args.push('--namespace', ns);
   for (const [key, type] of Object.entries(options.searchAttributes ?? {})) {
