@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from '@temporalio/worker';
 import type { BenchContext } from '../lib/context.js';
 import { eventTimeMs } from '../lib/history.js';
-import { round, summarize, type Summary } from '../lib/stats.js';
+import { mapLimit, round, summarize, type Summary } from '../lib/stats.js';
 
 export interface BurstResult {
   n: number;
@@ -48,14 +48,8 @@ async function runOne(ctx: BenchContext, n: number): Promise<BurstResult> {
   const ids = Array.from({ length: n }, (_, i) => `bench-burst-${ctx.tag}-${n}-${i}`);
   try {
     const t0 = Date.now();
-    let next = 0;
-    await Promise.all(
-      Array.from({ length: startConcurrency }, async () => {
-        while (next < n) {
-          const i = next++;
-          await ctx.client.workflow.start('burstNoop', { taskQueue, workflowId: ids[i]! });
-        }
-      }),
+    await mapLimit(ids, startConcurrency, (workflowId) =>
+      ctx.client.workflow.start('burstNoop', { taskQueue, workflowId }),
     );
     const startPhaseSeconds = (Date.now() - t0) / 1000;
     ctx.log(`burst ${n}: started all in ${startPhaseSeconds.toFixed(1)} s`);
